@@ -1,0 +1,75 @@
+#pragma once
+// The node's typed configuration, loaded from TOML and validated: an unknown
+// key, a missing required key or a wrong type stops the node before it
+// starts, with an error naming the file, the key and what was expected.
+// Secrets never live here (they come from the environment).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace tn {
+
+struct StreamConfig {
+  std::string symbol;     // BTCUSDT (table name under [watchlist])
+  std::string timeframe;  // 1d
+  int64_t tf_ms = 0;      // parsed from timeframe
+  int32_t ma_period = 20;
+  double buy_threshold = -5.0;  // percent
+  double sell_threshold = 5.0;  // percent
+  std::string data;             // optional CSV path (backtest/replay), relative to the config file
+};
+
+struct Config {
+  std::string source_path;  // the file it was loaded from, for messages
+
+  // [node]
+  std::string node_name = "tradernode";
+  std::string mode = "backtest";  // backtest | replay | live
+  std::string db_path = "tradernode.lmdb";
+  uint64_t db_map_size_mb = 1024;
+  bool db_durable = true;  // false: MDB_NOSYNC (backtests default to false, see loader)
+
+  // [account]
+  std::string account_id = "default";
+  double starting_balance = 10000.0;
+  std::string quote = "USDT";
+
+  // [sizing]
+  std::map<std::string, double> allocation = {{"1h", 0.10}, {"4h", 0.20}, {"1d", 0.30}};
+  double default_allocation = 0.10;
+  double min_trade_value = 10.0;
+  double fee_rate = 0.0;  // fraction of trade value, 0.001 = 0.1%
+
+  // [bus]
+  std::string publish = "tcp://127.0.0.1:5555";
+  std::string control = "tcp://127.0.0.1:5556";
+  uint32_t wait_subscribers = 0;
+  uint32_t wait_ms = 2000;
+  bool publish_bars = false;  // bar/snapshot events are heavy: off unless asked for
+  uint32_t send_hwm = 100000;
+
+  // [backtest]
+  uint32_t batch_bars = 16384;            // bars per window across all streams
+  int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
+  int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
+  uint32_t shards = 2;                    // indicator/signal actors working in parallel
+
+  // [watchlist.SYMBOL.TF]
+  std::vector<StreamConfig> watchlist;
+
+  double allocation_for(const std::string& timeframe) const {
+    auto it = allocation.find(timeframe);
+    return it == allocation.end() ? default_allocation : it->second;
+  }
+};
+
+// Loads and validates. Relative data paths are resolved against the config
+// file's folder.
+Result<Config> load_config(const std::string& path);
+// Same, from text (tests, fuzzing); `name` is used in messages.
+Result<Config> parse_config(const std::string& toml_text, const std::string& name);
+
+}  // namespace tn

@@ -1,0 +1,45 @@
+#pragma once
+// msgpack encode/decode for every message struct. msgpack-c throws on bad
+// input; decode() catches at this edge and returns an Error instead.
+#include <string>
+#include <string_view>
+
+#include <msgpack.hpp>
+
+#include "common/error.hpp"
+
+namespace tn {
+
+// Upper bound on any single decoded message; larger input is refused before
+// msgpack allocates for it.
+inline constexpr size_t kMaxMessageBytes = 64 * 1024 * 1024;
+
+template <class T>
+std::string encode(const T& value) {
+  msgpack::sbuffer buf;
+  msgpack::pack(buf, value);
+  return std::string(buf.data(), buf.size());
+}
+
+// Limits that keep a hostile 10-byte input from claiming a huge array.
+msgpack::unpack_limit decode_limits();
+
+template <class T>
+Result<T> decode(std::string_view bytes) {
+  if (bytes.size() > kMaxMessageBytes)
+    return make_error(Errc::invalid_input, "message of " + std::to_string(bytes.size()) +
+                                               " bytes exceeds the limit");
+  try {
+    std::size_t off = 0;
+    msgpack::object_handle oh =
+        msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr, decode_limits());
+    if (off != bytes.size()) return make_error(Errc::invalid_input, "trailing bytes after message");
+    T value{};
+    oh.get().convert(value);
+    return value;
+  } catch (const std::exception& e) {
+    return make_error(Errc::invalid_input, std::string("malformed msgpack: ") + e.what());
+  }
+}
+
+}  // namespace tn

@@ -1,0 +1,83 @@
+#pragma once
+// Market data and the per-bar products of the indicator and signal actors.
+// Bars travel as columns in windows so an actor pays its overhead once per
+// window, not per bar. A window holds, for several streams, every bar whose
+// close time falls in [start_ms, end_ms). Stream ids index the node's
+// watchlist (constant after start; every actor holds the same table).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+namespace tn {
+
+struct BarWindow {
+  uint64_t window = 0;            // 0, 1, 2, ... per run
+  int64_t start_ms = 0;           // close times in [start_ms, end_ms)
+  int64_t end_ms = 0;
+  bool last = false;              // no more windows follow
+  std::vector<uint32_t> streams;  // stream id of each run of rows
+  std::vector<uint32_t> offsets;  // rows of streams[i]: [offsets[i], offsets[i+1])
+  std::vector<int64_t> open_time_ms;
+  std::vector<double> open, high, low, close, volume;
+
+  size_t bars() const { return close.size(); }
+  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, streams, offsets, open_time_ms, open, high,
+                     low, close, volume);
+};
+
+// Indicator output for one window, row-aligned with the BarWindow it came
+// from (same streams/offsets). ma and distance are NaN until a stream has
+// ma_period bars.
+struct SnapshotWindow {
+  uint64_t window = 0;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  bool last = false;
+  std::vector<uint32_t> streams;
+  std::vector<uint32_t> offsets;
+  std::vector<int64_t> open_time_ms;
+  std::vector<double> close, ma, distance;
+
+  size_t bars() const { return close.size(); }
+  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, streams, offsets, open_time_ms, close, ma,
+                     distance);
+};
+
+inline constexpr uint8_t kSideBuy = 0;
+inline constexpr uint8_t kSideSell = 1;
+
+// A bar whose distance crossed a threshold: a signal if the arbiter agrees.
+// SELL candidates become signals only where a position is held.
+struct Candidate {
+  uint32_t stream = 0;
+  int64_t open_time_ms = 0;
+  int64_t close_time_ms = 0;
+  uint8_t side = kSideBuy;
+  double price = 0, ma = 0, distance = 0;
+  MSGPACK_DEFINE_MAP(stream, open_time_ms, close_time_ms, side, price, ma, distance);
+};
+
+// Last close of a stream at an equity boundary (e.g. each UTC midnight):
+// what the portfolio values positions with.
+struct Mark {
+  uint32_t stream = 0;
+  int64_t time_ms = 0;
+  double price = 0;
+  MSGPACK_DEFINE_MAP(stream, time_ms, price);
+};
+
+// What one signal shard found in one window.
+struct SignalWindow {
+  uint64_t window = 0;
+  int64_t end_ms = 0;
+  bool last = false;
+  uint32_t shard = 0;
+  uint64_t bars = 0;  // bars evaluated, for counters
+  std::vector<Candidate> candidates;
+  std::vector<Mark> marks;
+  MSGPACK_DEFINE_MAP(window, end_ms, last, shard, bars, candidates, marks);
+};
+
+}  // namespace tn
