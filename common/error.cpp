@@ -1,5 +1,7 @@
 #include "common/error.hpp"
 
+#include <ostream>
+
 namespace tn {
 
 const char* errc_name(Errc c) {
@@ -17,5 +19,7 @@ const char* errc_name(Errc c) {
   }
   return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& os, Errc c) { return os << errc_name(c); }
 
 }  // namespace tn

@@ -4,6 +4,7 @@
 // Error into an event or a reply. Nothing crosses an actor boundary as an
 // exception.
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <utility>
 #include <variant>
@@ -24,6 +25,7 @@ enum class Errc : uint8_t {
 };
 
 const char* errc_name(Errc c);
+std::ostream& operator<<(std::ostream& os, Errc c);  // for test output
 
 struct Error {
   Errc code = Errc::internal;

@@ -1,0 +1,213 @@
+// The arbiter's CAF shell: gathers each window's signals from every shard,
+// then decides instant by instant (ArbiterCore), placing each order with
+// the executor and waiting for its result before sizing the next one: the
+// next BUY is sized from the balance the previous fill left.
+#include <map>
+
+#include "actors/pipeline.hpp"
+#include "messages/codec.hpp"
+#include "storage/store.hpp"
+
+namespace tn {
+namespace {
+
+struct ArbiterState {
+  // -- constant after construction
+  std::unique_ptr<ArbiterCore> core;
+  uint32_t shards = 1;
+  caf::actor executor, portfolio, progress;
+  std::shared_ptr<storage::Store> store;
+  caf::group events;
+  // -- the run
+  caf::actor fetcher;
+  caf::response_promise done;
+  Book book;
+  PauseMode pause = PauseMode::running;
+  std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard results
+  uint64_t next_window = 0;
+  RunResult result;
+  // -- the window being decided
+  std::vector<std::vector<Candidate>> instants;
+  size_t instant = 0;
+  std::vector<Intent> plan;
+  size_t step = 0;
+  PortfolioFeed feed;
+  bool last = false;
+  int64_t end_ms = 0;
+  bool failed = false;
+  static inline const char* name = "arbiter";
+};
+
+using Self = caf::stateful_actor<ArbiterState>;
+
+void decide_next(Self* self);
+void start_window(Self* self, std::vector<SignalWindow> parts);
+
+void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
+  if (drafts.empty()) return;
+  auto seqs = self->state.store->events().append_batch(drafts);
+  if (!seqs) {
+    self->state.failed = true;
+    self->state.done.deliver(caf::make_error(caf::sec::runtime_error, seqs.error().to_string()));
+    return;
+  }
+  self->send(self->state.events, events_atom::value, seqs->back());
+}
+
+void finish_window(Self* self) {
+  auto& st = self->state;
+  st.feed.window = st.next_window;
+  self->send(st.portfolio, std::move(st.feed));
+  st.feed = PortfolioFeed{};
+  ++st.result.windows;
+  if (st.progress) self->send(st.progress, Progress{st.result.bars, st.end_ms});
+  ++st.next_window;
+  if (!st.last) {
+    self->send(st.fetcher, ack_atom::value, st.next_window - 1);
+    // The next window may already be complete (credit bounds how many).
+    auto it = st.pending.find(st.next_window);
+    if (it != st.pending.end() && it->second.size() == st.shards) {
+      auto ready = std::move(it->second);
+      st.pending.erase(it);
+      start_window(self, std::move(ready));
+    }
+    return;
+  }
+  // Last window: the portfolio gets its final feed before the report request
+  // (same sender, so in order), then the run is over.
+  self->request(st.portfolio, caf::infinite, report_atom::value)
+      .then([=](RunResult& r) {
+        auto& res = self->state.result;
+        res.equity = std::move(r.equity);
+        res.final_equity = r.final_equity;
+        res.max_drawdown = r.max_drawdown;
+        res.final_quote = self->state.book.quote;
+        self->state.done.deliver(std::move(res));
+      });
+}
+
+void place(Self* self, const Intent& in) {
+  auto& st = self->state;
+  OrderRequest req = st.core->make_order(in, st.book);
+  self->request(st.executor, std::chrono::seconds(30), std::move(req))
+      .await(
+          [=](OrderResult& r) {
+            auto& s = self->state;
+            s.book.apply(r);
+            (r.filled ? s.result.trades : s.result.rejected)++;
+            s.feed.fills.push_back(r);
+            s.result.order_log.push_back(std::move(r));
+            decide_next(self);
+          },
+          [=](caf::error& e) {
+            // The ledger refused to record (full, unwritable): stop the run,
+            // nothing half-done (the fill was one transaction).
+            self->state.failed = true;
+            self->state.done.deliver(std::move(e));
+          });
+}
+
+// Works through the current window: instant by instant, intent by intent.
+void decide_next(Self* self) {
+  auto& st = self->state;
+  if (st.failed) return;
+  while (true) {
+    if (st.step < st.plan.size()) {
+      const Intent& in = st.plan[st.step++];
+      if (in.dropped) continue;
+      place(self, in);
+      return;  // resumes from the executor's answer
+    }
+    if (st.instant >= st.instants.size()) break;
+    st.plan = st.core->plan_instant(st.instants[st.instant++], st.book, st.pause);
+    st.step = 0;
+    std::vector<storage::EventLog::Draft> drafts;
+    for (const Intent& in : st.plan) {
+      SignalEvent e = st.core->signal_event(in);
+      const std::string& type = in.dropped ? topic::signal_dropped
+                                : e.side == kBuy ? topic::signal_buy
+                                                 : topic::signal_sell;
+      drafts.push_back({type, encode(e), e.close_time_ms * 1'000'000});
+      st.result.signal_log.push_back(std::move(e));
+      ++st.result.signals;
+    }
+    log_events(self, std::move(drafts));
+    if (st.failed) return;
+  }
+  finish_window(self);
+}
+
+void start_window(Self* self, std::vector<SignalWindow> parts) {
+  auto& st = self->state;
+  std::vector<Candidate> all;
+  st.feed = PortfolioFeed{};
+  for (auto& p : parts) {
+    st.result.bars += p.bars;
+    st.last = st.last || p.last;
+    st.end_ms = p.end_ms;
+    all.insert(all.end(), p.candidates.begin(), p.candidates.end());
+    st.feed.marks.insert(st.feed.marks.end(), p.marks.begin(), p.marks.end());
+  }
+  sort_by_instant(all);
+  st.instants.clear();
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    while (j < all.size() && all[j].close_time_ms == all[i].close_time_ms) ++j;
+    st.instants.emplace_back(all.begin() + i, all.begin() + j);
+    i = j;
+  }
+  st.instant = 0;
+  st.plan.clear();
+  st.step = 0;
+  decide_next(self);
+}
+
+}  // namespace
+
+caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, caf::actor executor,
+                                 caf::actor portfolio, std::shared_ptr<storage::Store> store,
+                                 caf::group events, caf::actor progress) {
+  auto& st = self->state;
+  st.core = std::make_unique<ArbiterCore>(std::move(core));
+  st.shards = shards;
+  st.executor = executor;
+  st.portfolio = portfolio;
+  st.store = std::move(store);
+  st.events = events;
+  st.progress = progress;
+  return {
+      [=](run_atom, caf::actor fetcher) -> caf::result<RunResult> {
+        auto& s = self->state;
+        s.fetcher = fetcher;
+        s.done = self->make_response_promise();
+        self->request(s.executor, std::chrono::seconds(30), balances_atom::value)
+            .await([=](BalancesView& b) {
+              self->state.book.quote = b.quote;
+              self->state.book.base = b.base;
+              self->send(self->state.fetcher, start_atom::value);
+            });
+        return s.done;
+      },
+      [=](SignalWindow& w) {
+        auto& s = self->state;
+        const uint64_t id = w.window;
+        auto& parts = s.pending[id];
+        parts.push_back(std::move(w));
+        if (parts.size() == s.shards && id == s.next_window && !s.failed) {
+          auto ready = std::move(parts);
+          s.pending.erase(s.next_window);
+          start_window(self, std::move(ready));
+        }
+      },
+  };
+}
+
+caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
+                         caf::actor executor, caf::actor portfolio,
+                         std::shared_ptr<storage::Store> store, caf::group events,
+                         caf::actor progress) {
+  return sys.spawn(arbiter_actor_impl, std::move(core), shards, executor, portfolio,
+                   std::move(store), events, progress);
+}
+
+}  // namespace tn

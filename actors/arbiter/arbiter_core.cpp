@@ -1,0 +1,137 @@
+#include "actors/arbiter/arbiter_core.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace tn {
+
+void Book::apply(const OrderResult& r) {
+  if (!r.filled) return;
+  quote = r.quote_after;
+  base[r.request.base] = r.base_after;
+}
+
+ArbiterCore::ArbiterCore(std::vector<StreamMeta> streams, std::string account)
+    : streams_(std::move(streams)), account_(std::move(account)) {}
+
+void sort_by_instant(std::vector<Candidate>& c) {
+  std::sort(c.begin(), c.end(), [](const Candidate& a, const Candidate& b) {
+    return a.close_time_ms != b.close_time_ms ? a.close_time_ms < b.close_time_ms
+                                              : a.stream < b.stream;
+  });
+}
+
+std::vector<Intent> ArbiterCore::plan_instant(const std::vector<Candidate>& at_instant,
+                                              const Book& book, PauseMode pause) const {
+  // 1. Signals: BUYs always, SELLs only where a position is held now.
+  std::vector<Candidate> sig;
+  for (const Candidate& c : at_instant)
+    if (c.side == kSideBuy || book.holds(streams_.at(c.stream).base)) sig.push_back(c);
+
+  // 2. Execution order: SELL before BUY, larger timeframe first, then symbol.
+  std::sort(sig.begin(), sig.end(), [&](const Candidate& a, const Candidate& b) {
+    const StreamMeta& sa = streams_.at(a.stream);
+    const StreamMeta& sb = streams_.at(b.stream);
+    if (a.side != b.side) return a.side == kSideSell;
+    if (sa.tf_ms != sb.tf_ms) return sa.tf_ms > sb.tf_ms;
+    return sa.symbol < sb.symbol;
+  });
+
+  // 3. Conflicts, decided from the largest timeframe down: a signal is
+  //    dropped when a larger timeframe of the same symbol has a surviving
+  //    opposite signal (a dropped one does not knock out smaller ones).
+  std::vector<size_t> by_tf(sig.size());
+  for (size_t i = 0; i < sig.size(); ++i) by_tf[i] = i;
+  std::stable_sort(by_tf.begin(), by_tf.end(), [&](size_t a, size_t b) {
+    return streams_.at(sig[a].stream).tf_ms > streams_.at(sig[b].stream).tf_ms;
+  });
+  std::vector<const Candidate*> outranked_by(sig.size(), nullptr);
+  for (size_t x : by_tf) {
+    const StreamMeta& s = streams_.at(sig[x].stream);
+    for (size_t y : by_tf) {
+      const StreamMeta& so = streams_.at(sig[y].stream);
+      if (so.tf_ms <= s.tf_ms) break;  // by_tf is descending: no larger ones left
+      if (so.symbol == s.symbol && sig[y].side != sig[x].side && !outranked_by[y]) {
+        outranked_by[x] = &sig[y];
+        break;
+      }
+    }
+  }
+
+  std::vector<Intent> orders, dropped;
+  for (size_t i = 0; i < sig.size(); ++i) {
+    const Candidate& c = sig[i];
+    const StreamMeta& s = streams_.at(c.stream);
+    const char* side = c.side == kSideBuy ? "BUY" : "SELL";
+    const std::string why = fmt::format("{} {}: price {} is {:.2f}% from MA{} {:.8g} (threshold {}%)",
+                                        s.symbol, s.timeframe, c.price, c.distance, s.ma_period,
+                                        c.ma, c.side == kSideBuy ? s.buy_threshold : s.sell_threshold);
+    if (const Candidate* bigger = outranked_by[i]) {
+      const StreamMeta& sb = streams_.at(bigger->stream);
+      dropped.push_back({c, true,
+                         fmt::format("conflict: {} on {} outranks this {} on {}",
+                                     bigger->side == kSideBuy ? "BUY" : "SELL", sb.timeframe, side,
+                                     s.timeframe)});
+    } else if (pause == PauseMode::paused) {
+      dropped.push_back({c, true, "paused"});
+    } else if (pause == PauseMode::entries_only && c.side == kSideBuy) {
+      dropped.push_back({c, true, "paused for entries (only exits allowed)"});
+    } else {
+      orders.push_back({c, false, why});
+    }
+  }
+  orders.insert(orders.end(), std::make_move_iterator(dropped.begin()),
+                std::make_move_iterator(dropped.end()));
+  return orders;
+}
+
+OrderRequest ArbiterCore::make_order(const Intent& in, const Book& now) const {
+  const Candidate& c = in.candidate;
+  const StreamMeta& s = streams_.at(c.stream);
+  OrderRequest r;
+  r.side = c.side == kSideBuy ? kBuy : kSell;
+  r.order_id = make_order_id(account_, c.open_time_ms, s.symbol, s.timeframe, r.side);
+  r.account = account_;
+  r.symbol = s.symbol;
+  r.base = s.base;
+  r.quote = s.quote;
+  r.timeframe = s.timeframe;
+  r.bar_open_time_ms = c.open_time_ms;
+  r.decided_at_ms = c.close_time_ms;
+  r.price = c.price;
+  r.reason = in.reason;
+  if (c.side == kSideBuy) {
+    // Fixed-point: floor(quote x allocation), halved when already holding.
+    // The allocation is taken as a decimal with 9 places (0.3 is 0.3, not
+    // the binary double just below it).
+    const __int128 alloc_e9 = std::llround(s.allocation * 1e9);
+    Amount size = static_cast<Amount>(static_cast<__int128>(now.quote) * alloc_e9 / 1'000'000'000);
+    if (now.holds(s.base)) size /= 2;
+    r.quote_amount = size;
+  }
+  return r;
+}
+
+SignalEvent ArbiterCore::signal_event(const Intent& in) const {
+  const Candidate& c = in.candidate;
+  const StreamMeta& s = streams_.at(c.stream);
+  SignalEvent e;
+  e.symbol = s.symbol;
+  e.timeframe = s.timeframe;
+  e.side = c.side == kSideBuy ? kBuy : kSell;
+  e.bar_open_time_ms = c.open_time_ms;
+  e.close_time_ms = c.close_time_ms;
+  e.price = c.price;
+  e.ma = c.ma;
+  e.distance = c.distance;
+  e.ma_period = s.ma_period;
+  e.threshold = c.side == kSideBuy ? s.buy_threshold : s.sell_threshold;
+  e.decision = in.dropped ? "dropped" : "order";
+  e.reason = in.reason;
+  return e;
+}
+
+}  // namespace tn

@@ -1,0 +1,15 @@
+// The indicator's CAF shell: one pass of IndicatorCore per window.
+#include "actors/indicator/indicator_core.hpp"
+#include "actors/pipeline.hpp"
+
+namespace tn {
+
+caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
+                              caf::actor next) {
+  auto core = std::make_shared<IndicatorCore>(ma_periods);
+  return {
+      [=](const BarWindow& w) { self->send(next, core->compute(w)); },
+  };
+}
+
+}  // namespace tn

@@ -1,0 +1,25 @@
+#pragma once
+// The indicator actor's core: rolling state per stream, one pass over a
+// window's close column.
+#include <cstdint>
+#include <vector>
+
+#include "actors/indicator/rolling_mean.hpp"
+#include "messages/market.hpp"
+
+namespace tn {
+
+class IndicatorCore {
+ public:
+  // ma_periods[stream id]; streams not served by this shard may be present.
+  explicit IndicatorCore(const std::vector<int32_t>& ma_periods);
+
+  // Computes ma and distance for every row of the window. Rows of a stream
+  // must arrive in time order across windows (the planner guarantees it).
+  SnapshotWindow compute(const BarWindow& w);
+
+ private:
+  std::vector<RollingMean> ma_;  // by stream id
+};
+
+}  // namespace tn

@@ -1,0 +1,39 @@
+// The notifier's CAF shell: turns events worth telling into lines on its
+// channels. The log channel (spdlog) is the only one so far.
+#include <spdlog/spdlog.h>
+
+#include "actors/notifier/notifier_core.hpp"
+#include "actors/pipeline.hpp"
+#include "storage/store.hpp"
+
+namespace tn {
+
+caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
+                             caf::group events, uint64_t first_seq) {
+  self->join(events);
+  auto next = std::make_shared<uint64_t>(first_seq);
+  auto tell_upto = [=](uint64_t upto) {
+    while (*next <= upto) {
+      auto batch = store->events().read_from(*next, 256);
+      if (!batch || batch->empty()) return;
+      for (auto& [seq, bytes] : batch.value()) {
+        *next = seq + 1;
+        auto line = describe_event(bytes);
+        if (!line)
+          spdlog::warn("event {} unreadable: {}", seq, line.error().to_string());
+        else if (line.value())
+          spdlog::info("{}", *line.value());
+      }
+    }
+  };
+  return {
+      [=](events_atom, uint64_t upto) { tell_upto(upto); },
+      [=](sync_atom) {
+        auto l = store->events().last_seq();
+        if (l) tell_upto(l.value());
+        return true;
+      },
+  };
+}
+
+}  // namespace tn

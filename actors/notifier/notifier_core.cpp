@@ -1,0 +1,78 @@
+#include "actors/notifier/notifier_core.hpp"
+
+#include <fmt/format.h>
+
+#include "messages/envelope.hpp"
+#include "messages/events.hpp"
+
+namespace tn {
+
+namespace {
+
+std::string utc(int64_t ms) {
+  const int64_t s = ms / 1000;
+  const int64_t days = s / 86400, rem = s % 86400;
+  // civil_from_days (Howard Hinnant), so no time zone database is needed.
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", y, m, d, rem / 3600, rem % 3600 / 60);
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> describe_event(std::string_view bytes) {
+  auto env = decode_envelope(bytes);
+  if (!env) return env.error();
+  const std::string& type = env->header.type;
+  try {
+    const msgpack::object& body = env->body.get();
+    if (type == topic::trade_fill) {
+      auto e = body.as<TradeEvent>();
+      return std::optional<std::string>(fmt::format(
+          "TRADE {} {} {} @ {} = {} USDT ({} bar closing {}) | {}", e.side, e.quantity, e.symbol,
+          e.price, e.value, e.timeframe, utc(e.decided_at_ms), e.reason));
+    }
+    if (type == topic::trade_rejected) {
+      auto e = body.as<TradeEvent>();
+      return std::optional<std::string>(fmt::format("TRADE FAILED {} {} {} at {}: {}", e.side,
+                                                    e.symbol, e.timeframe, utc(e.decided_at_ms),
+                                                    e.reject_reason));
+    }
+    if (type == topic::portfolio_status) {
+      auto e = body.as<PortfolioStatusEvent>();
+      std::string pos;
+      for (const auto& p : e.positions) pos += fmt::format(" {} {} ({} {})", p.asset, p.quantity, p.value, e.quote);
+      return std::optional<std::string>(fmt::format("PORTFOLIO {}: total {} {}, {} available;{}",
+                                                    utc(e.time_ms), e.total_value, e.quote,
+                                                    e.quote_balance, pos.empty() ? " no positions" : pos));
+    }
+    if (type == topic::node_start) {
+      auto e = body.as<NodeStartEvent>();
+      std::string wl;
+      for (const auto& w : e.watchlist) wl += (wl.empty() ? "" : ", ") + w;
+      return std::optional<std::string>(fmt::format("NODE STARTED ({}) account {} capital {} watching {}",
+                                                    e.mode, e.account, e.capital, wl));
+    }
+    if (type == topic::node_stop) {
+      auto e = body.as<NodeStopEvent>();
+      return std::optional<std::string>("NODE STOPPED: " + e.reason);
+    }
+    if (type == topic::data_error) {
+      auto e = body.as<DataErrorEvent>();
+      return std::optional<std::string>(fmt::format("DATA ERROR {} {}: {}", e.source, e.stream, e.message));
+    }
+  } catch (const std::exception& ex) {
+    return make_error(Errc::invalid_input, type + " body does not match its schema: " + ex.what());
+  }
+  return std::optional<std::string>();
+}
+
+}  // namespace tn

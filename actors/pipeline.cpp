@@ -1,0 +1,56 @@
+// Spawns and wires the pipeline (see pipeline.hpp for the picture).
+#include "actors/pipeline.hpp"
+
+#include "storage/store.hpp"
+
+namespace tn {
+
+caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
+                         caf::actor executor, caf::actor portfolio,
+                         std::shared_ptr<storage::Store> store, caf::group events,
+                         caf::actor progress);
+
+Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
+  Pipeline p;
+  p.events = sys.groups().get_local("tradernode.events");
+  const uint32_t shards = spec.shards > 0 ? spec.shards : 1;
+  Amount quote_balance = 0;
+  if (auto b = spec.store->ledger().balance(spec.account, spec.quote)) quote_balance = b.value();
+
+  // New events only: older ones are in the log for whoever asks.
+  auto last = spec.store->events().last_seq();
+  const uint64_t first_seq = last ? last.value() + 1 : 1;
+  p.publisher = sys.spawn(publisher_actor, spec.publisher, spec.store, p.events, first_seq);
+  p.notifier = sys.spawn(notifier_actor, spec.store, p.events, first_seq);
+  p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
+                         spec.min_trade_value, spec.fee_rate, p.events);
+  p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance,
+                          spec.status_interval_ms, spec.store, p.events);
+  p.arbiter = spawn_arbiter(sys, ArbiterCore(spec.streams, spec.account), shards, p.executor,
+                            p.portfolio, spec.store, p.events, spec.progress);
+  std::vector<int32_t> periods;
+  for (const auto& s : spec.streams) periods.push_back(s.ma_period);
+  for (uint32_t i = 0; i < shards; ++i) {
+    p.signals.push_back(
+        sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter));
+    p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
+  }
+  p.fetcher = sys.spawn(fetcher_actor, spec.planner, p.indicators, spec.credit);
+  return p;
+}
+
+void flush_events(caf::actor_system& sys, const Pipeline& p) {
+  caf::scoped_actor self{sys};
+  for (const auto& a : {p.publisher, p.notifier})
+    self->request(a, std::chrono::seconds(30), sync_atom::value)
+        .receive([](bool) {}, [](caf::error&) {});
+}
+
+void stop_pipeline(const Pipeline& p) {
+  for (const auto& a : {p.fetcher, p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier})
+    if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (const auto& a : p.indicators) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (const auto& a : p.signals) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+}  // namespace tn

@@ -1,0 +1,72 @@
+#pragma once
+// How the actors are wired, for the tools: spawn the whole pipeline from a
+// spec, get the handles back. The event bus is a CAF local group: whoever
+// appends to the event log tells the group, and the publisher and notifier
+// (its members) read the new entries from the log in seq order.
+//
+//   fetcher -> indicator[shard] -> signal[shard] -> arbiter -> executor (ledger)
+//                                                     |  \--> portfolio
+//                                                     +-> ack -> fetcher (credit)
+//   events: arbiter, executor(ledger), portfolio --append--> log --notify--> group
+//           group -> publisher (ZeroMQ), notifier (log channel)
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/arbiter/arbiter_core.hpp"
+#include "actors/fetcher/window_planner.hpp"
+#include "messages/caf_types.hpp"
+
+namespace tn {
+namespace storage { class Store; }
+class ZmqPublisher;
+
+struct PipelineSpec {
+  std::vector<StreamMeta> streams;            // index = stream id
+  std::shared_ptr<WindowPlanner> planner;     // the data
+  std::shared_ptr<storage::Store> store;      // ledger + event log (thread-safe, LMDB)
+  std::shared_ptr<ZmqPublisher> publisher;    // may be null: no event stream
+  std::string account, quote;
+  Amount min_trade_value = 0;
+  double fee_rate = 0;
+  int64_t equity_interval_ms = 86400000;
+  int64_t status_interval_ms = 6 * 3600000LL;
+  uint32_t shards = 2;         // indicator/signal pairs
+  uint32_t credit = 4;         // windows in flight ahead of the arbiter
+  caf::actor progress;         // optional: receives Progress messages
+};
+
+struct Pipeline {
+  caf::group events;
+  caf::actor fetcher, arbiter, executor, portfolio, publisher, notifier;
+  std::vector<caf::actor> indicators, signals;
+};
+
+Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec);
+// Publishes every event logged so far, then answers (blocking the caller).
+void flush_events(caf::actor_system& sys, const Pipeline& p);
+// Tells every actor of the pipeline to exit.
+void stop_pipeline(const Pipeline& p);
+
+// Actor behaviours (one file per actor under actors/<name>/).
+caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
+                            std::vector<caf::actor> indicators, uint32_t credit);
+caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
+                              caf::actor next);
+caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
+                           int64_t equity_interval_ms, uint32_t shard, caf::actor arbiter);
+caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
+                             std::string account, std::string quote, Amount min_trade_value,
+                             double fee_rate, caf::group events);
+caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
+                              std::string quote, Amount quote_balance, int64_t status_interval_ms,
+                              std::shared_ptr<storage::Store> store, caf::group events);
+// first_seq: the first log entry to publish/tell (decided before spawning:
+// an actor's init may run later, after events were already appended).
+caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqPublisher> pub,
+                              std::shared_ptr<storage::Store> store, caf::group events,
+                              uint64_t first_seq);
+caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
+                             caf::group events, uint64_t first_seq);
+
+}  // namespace tn

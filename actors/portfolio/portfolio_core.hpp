@@ -1,0 +1,63 @@
+#pragma once
+// Balances, positions, valuation and P&L, rebuilt from fills and marks
+// (last closes at equity boundaries). Plain bookkeeping; the ledger stays
+// the authority on balances, this is the view people read.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "actors/arbiter/arbiter_core.hpp"
+#include "common/amount.hpp"
+#include "messages/events.hpp"
+#include "messages/internal.hpp"
+#include "messages/market.hpp"
+#include "messages/orders.hpp"
+
+namespace tn {
+
+struct PositionPnl {
+  Amount quantity = 0;
+  Amount cost = 0;          // quote paid for what is still held (average cost)
+  Amount realized = 0;      // quote gained by sells over their cost
+  double last_price = 0;
+};
+
+class PortfolioCore {
+ public:
+  PortfolioCore(std::vector<StreamMeta> streams, std::string quote, Amount quote_balance,
+                int64_t status_interval_ms);
+
+  // Fills and marks of one window; fills at a time t are applied before
+  // marks at t. Appends an equity point per distinct mark time.
+  void apply_window(const std::vector<OrderResult>& fills, const std::vector<Mark>& marks);
+  void apply_fill(const OrderResult& r);
+
+  Amount total_value() const;
+  Amount quote_balance() const { return quote_; }
+  const std::vector<EquityPoint>& equity() const { return equity_; }
+  // Largest peak-to-trough fall of the equity curve, as a fraction of the peak.
+  double max_drawdown() const { return max_dd_; }
+  const std::map<std::string, PositionPnl>& positions() const { return pos_; }
+
+  PortfolioStatusEvent status(int64_t time_ms) const;
+  // The portfolio.status snapshots that fell due (status interval crossed)
+  // since the last call, each as it was at its time; cleared by the call.
+  std::vector<PortfolioStatusEvent> take_due_statuses();
+
+ private:
+  void record_equity(int64_t t);
+
+  std::vector<StreamMeta> streams_;
+  std::string quote_name_;
+  Amount quote_ = 0;
+  std::map<std::string, PositionPnl> pos_;  // by symbol
+  std::vector<EquityPoint> equity_;
+  Amount peak_ = 0;
+  double max_dd_ = 0;
+  int64_t status_interval_ms_;
+  int64_t last_status_bucket_ = INT64_MIN;
+  std::vector<PortfolioStatusEvent> due_status_;
+};
+
+}  // namespace tn

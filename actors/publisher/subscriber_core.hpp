@@ -1,0 +1,61 @@
+#pragma once
+// What tradersub does with one received ZeroMQ message, without sockets:
+// frames in, an output line (stdout) and diagnostic lines (stderr) out.
+// Every line is one JSON object. Hostile input never throws out of here.
+//
+//   stdout: {"v":1,"seq":7,"ts_ns":..,"node":"n1","type":"trade.fill","body":{..}}
+//   stderr: {"error":"...","topic":"..."}                  message dropped
+//           {"warning":"gap","node":..,"expected":..,"got":..}
+//           {"warning":"seq_back","node":..,"expected":..,"got":..}
+//
+// seq is tracked per node name, so several nodes merged into one stream
+// (several --endpoint) are checked independently. The first event seen from
+// a node sets its baseline (a subscriber joining late is not a gap).
+// "seq_back" means a node's seq went backwards or repeated (a restarted
+// node, a duplicate); tracking resynchronises on it.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tn {
+
+// Past this many distinct node names, new nodes are printed but not
+// tracked: a hostile stream cannot grow the table without bound.
+inline constexpr size_t kMaxTrackedNodes = 4096;
+// Topics echoed in error lines are cut to this many bytes.
+inline constexpr size_t kMaxEchoedTopicBytes = 256;
+
+struct SubscriberOutput {
+  std::string out;               // the event line, empty if the message was dropped
+  std::vector<std::string> err;  // error and warning lines, in order
+};
+
+class SubscriberCore {
+ public:
+  // raw: print {"topic":..,"bytes":N,"hex":".."} without decoding the
+  // envelope (for debugging a publisher); no seq tracking in that mode.
+  explicit SubscriberCore(bool raw = false) : raw_(raw) {}
+
+  // frames: every part of one ZeroMQ message, in order. A caller that
+  // caps how many parts it keeps passes total_frames, the real count.
+  SubscriberOutput handle(const std::vector<std::string_view>& frames, size_t total_frames);
+  SubscriberOutput handle(const std::vector<std::string_view>& frames) {
+    return handle(frames, frames.size());
+  }
+
+  uint64_t events() const { return events_; }  // lines written to out
+  uint64_t errors() const { return errors_; }  // messages dropped as bad
+  uint64_t gaps() const { return gaps_; }      // gap warnings
+
+ private:
+  void track_seq(const std::string& node, uint64_t seq, SubscriberOutput& o);
+
+  bool raw_;
+  std::unordered_map<std::string, uint64_t> next_seq_;  // node -> expected seq
+  uint64_t events_ = 0, errors_ = 0, gaps_ = 0;
+};
+
+}  // namespace tn

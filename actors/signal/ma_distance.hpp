@@ -1,0 +1,50 @@
+#pragma once
+// The MA-distance strategy of the daemon this replaces, evaluated at the
+// close of every bar:
+//   BUY  when distance <= buy_threshold (whether or not a position is held)
+//   else SELL candidate when distance >= sell_threshold (a signal only
+//        where a position is held: the arbiter knows that)
+// No signal before ma_period bars. Also emits the marks (last close at each
+// equity boundary) the portfolio values positions with.
+#include <cstdint>
+#include <vector>
+
+#include "messages/market.hpp"
+
+namespace tn {
+
+struct MaDistanceParams {
+  int64_t tf_ms = 0;
+  double buy_threshold = -5.0;
+  double sell_threshold = 5.0;
+};
+
+// The rule itself, for one bar: 0 none, 1 BUY, 2 SELL candidate.
+inline int ma_distance_rule(double distance, double buy, double sell) {
+  if (!(distance == distance)) return 0;  // NaN: not enough bars yet
+  if (distance <= buy) return 1;
+  if (distance >= sell) return 2;
+  return 0;
+}
+
+class SignalCore {
+ public:
+  // params[stream id]; equity_interval_ms > 0.
+  SignalCore(std::vector<MaDistanceParams> params, int64_t equity_interval_ms, uint32_t shard);
+
+  SignalWindow evaluate(const SnapshotWindow& s);
+
+ private:
+  struct StreamState {
+    int64_t last_close_ms = INT64_MIN;
+    double last_close = 0;
+    int64_t pending_boundary = 0;  // in units of the equity interval
+    bool seen = false;
+  };
+  std::vector<MaDistanceParams> params_;
+  std::vector<StreamState> state_;
+  int64_t interval_ms_;
+  uint32_t shard_;
+};
+
+}  // namespace tn

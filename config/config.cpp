@@ -1,0 +1,399 @@
+// TOML -> Config, strictly (see config.hpp and config/backtest.toml).
+//
+// Every error is "<file>: <what>", naming the full dotted key, followed by
+// " (line N)" when toml++ knows where the key is. Rules beyond types:
+// - unknown tables and keys are errors (typos must not be ignored);
+// - integers are accepted where a number is expected, NaN/inf never are;
+// - timeframes used as names (watchlist tables, sizing.allocation keys) must
+//   be spelled canonically ("1d", not "24h"), because allocation_for() and
+//   every event compare them as strings;
+// - [sizing] allocation, when given, replaces the built-in table entirely;
+//   timeframes missing from it get default_allocation;
+// - node.db_durable defaults to false in backtest mode (a lost backtest is
+//   rerun, not recovered), true otherwise;
+// - a stream's buy_threshold must be below its sell_threshold.
+// Internally a failed check throws a private Fail, caught in parse_config:
+// nothing escapes this file as an exception.
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string_view>
+#include <tuple>
+
+#include "common/timeframe.hpp"
+
+namespace tn {
+namespace {
+
+struct Fail {
+  std::string message;
+};
+
+// clang-format off
+const char* type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    default: return "nothing";
+  }
+}
+// clang-format on
+
+[[noreturn]] void fail(const std::string& name, const toml::node* at, const std::string& what) {
+  std::string msg = name + ": " + what;
+  if (at && at->source().begin.line > 0)
+    msg += " (line " + std::to_string(at->source().begin.line) + ")";
+  throw Fail{std::move(msg)};
+}
+
+bool is_upper_alnum(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+bool is_ident(std::string_view s) {  // names that end up in ids, keys, topics
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '.' || c == '-'))
+      return false;
+  return true;
+}
+
+// The one spelling of a timeframe: the largest unit that divides it.
+std::string canonical_tf(int64_t ms) {
+  constexpr int64_t kUnits[] = {7 * 86'400'000LL, 86'400'000, 3'600'000, 60'000};
+  constexpr char kSuffix[] = {'w', 'd', 'h', 'm'};
+  for (size_t i = 0; i < 4; ++i)
+    if (ms % kUnits[i] == 0) return std::to_string(ms / kUnits[i]) + kSuffix[i];
+  return std::to_string(ms) + "ms";
+}
+
+// One TOML table at a dotted path: rejects unknown keys on construction,
+// then reads typed values. Each getter returns false when the key is absent
+// (the Config default stays) and fails on a wrong type or range.
+class Section {
+ public:
+  Section(const std::string& name, const toml::table& t, std::string path,
+          std::initializer_list<std::string_view> known)
+      : Section(name, t, std::move(path)) {
+    for (auto&& [k, v] : t_) {
+      bool ok = false;
+      for (auto kk : known) ok = ok || k.str() == kk;
+      if (!ok)
+        fail(
+            name_, &v,
+            std::string("unknown ") + (v.is_table() ? "table" : "key") + " '" + key(k.str()) + "'");
+    }
+  }
+
+  // A table whose keys are names (timeframes, symbols): any key allowed.
+  Section(const std::string& name, const toml::table& t, std::string path)
+      : name_(name), t_(t), path_(std::move(path)) {}
+
+  std::string key(std::string_view k) const {
+    return path_.empty() ? std::string(k) : path_ + "." + std::string(k);
+  }
+  const toml::node* node(std::string_view k) const { return t_.get(k); }
+
+  [[noreturn]] void bad(std::string_view k, const std::string& what) const {
+    fail(name_, node(k), "key '" + key(k) + "' " + what);
+  }
+  [[noreturn]] void type_error(std::string_view k, const char* expected) const {
+    bad(k, std::string("must be ") + expected + ", got " + type_name(node(k)->type()));
+  }
+
+  bool str(std::string_view k, std::string& out) const {
+    const toml::node* n = node(k);
+    if (!n) return false;
+    if (!n->is_string()) type_error(k, "a string");
+    out = n->as_string()->get();
+    if (out.empty()) bad(k, "must not be empty");
+    return true;
+  }
+  bool boolean(std::string_view k, bool& out) const {
+    const toml::node* n = node(k);
+    if (!n) return false;
+    if (!n->is_boolean()) type_error(k, "a boolean (true or false)");
+    out = n->as_boolean()->get();
+    return true;
+  }
+  bool number(std::string_view k, double& out) const {
+    const toml::node* n = node(k);
+    if (!n) return false;
+    if (n->is_integer())
+      out = static_cast<double>(n->as_integer()->get());
+    else if (n->is_floating_point())
+      out = n->as_floating_point()->get();
+    else
+      type_error(k, "a number");
+    if (!std::isfinite(out)) bad(k, "must be a finite number");
+    return true;
+  }
+  template <class T>
+  bool integer(std::string_view k, T& out, int64_t lo, int64_t hi) const {
+    const toml::node* n = node(k);
+    if (!n) return false;
+    if (!n->is_integer()) type_error(k, "an integer");
+    const int64_t v = n->as_integer()->get();
+    if (v < lo || v > hi)
+      bad(k, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                 std::to_string(v));
+    out = static_cast<T>(v);
+    return true;
+  }
+  bool timeframe(std::string_view k, int64_t& out) const {
+    std::string s;
+    if (node(k) && !node(k)->is_string()) type_error(k, "a timeframe string like \"1d\"");
+    if (!str(k, s)) return false;
+    auto ms = parse_timeframe_ms(s);
+    if (!ms) bad(k, "must be a timeframe like \"15m\", \"4h\" or \"1d\", got \"" + s + "\"");
+    out = *ms;
+    return true;
+  }
+  const toml::table& sub(std::string_view k) const {
+    const toml::node* n = node(k);
+    if (!n->is_table()) type_error(k, "a table");
+    return *n->as_table();
+  }
+
+ private:
+  const std::string& name_;
+  const toml::table& t_;
+  std::string path_;
+};
+
+// A timeframe used as a table name: must parse and be spelled canonically.
+int64_t timeframe_name(const std::string& name, const toml::node& at, const std::string& path,
+                       const std::string& tf) {
+  auto ms = parse_timeframe_ms(tf);
+  if (!ms)
+    fail(name, &at,
+         "key '" + path + "': \"" + tf + "\" is not a timeframe (expected e.g. 1h, 4h, 1d)");
+  if (canonical_tf(*ms) != tf)
+    fail(name, &at, "key '" + path + "': write the timeframe as \"" + canonical_tf(*ms) + "\"");
+  return *ms;
+}
+
+// Range check on a value already read: fails naming the key.
+void require(const Section& s, std::string_view k, bool ok, const std::string& what) {
+  if (!ok) s.bad(k, what);
+}
+
+std::string fmt(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+void read_node(const Section& s, Config& c) {
+  s.str("name", c.node_name);
+  require(s, "name", is_ident(c.node_name), "must be 1-64 characters of A-Z a-z 0-9 _ . -");
+  if (s.str("mode", c.mode))
+    require(s, "mode", c.mode == "backtest" || c.mode == "replay" || c.mode == "live",
+            "must be one of backtest, replay, live, got \"" + c.mode + "\"");
+  s.str("db_path", c.db_path);
+  s.integer("db_map_size_mb", c.db_map_size_mb, 1, int64_t{1} << 24);
+  if (!s.boolean("db_durable", c.db_durable)) c.db_durable = c.mode != "backtest";
+}
+
+void read_account(const Section& s, Config& c) {
+  if (s.str("id", c.account_id))
+    require(s, "id", is_ident(c.account_id), "must be 1-64 characters of A-Z a-z 0-9 _ . -");
+  if (s.number("starting_balance", c.starting_balance))
+    require(s, "starting_balance", c.starting_balance > 0,
+            "must be > 0, got " + fmt(c.starting_balance));
+  if (s.str("quote", c.quote))
+    require(s, "quote", is_upper_alnum(c.quote),
+            "must be uppercase letters and digits, got \"" + c.quote + "\"");
+}
+
+void read_sizing(const std::string& name, const Section& s, Config& c) {
+  if (s.node("allocation")) {
+    const Section a(name, s.sub("allocation"), s.key("allocation"));
+    c.allocation.clear();
+    for (auto&& [k, v] : s.sub("allocation")) {
+      const std::string tf(k.str());
+      timeframe_name(name, v, a.key(tf), tf);
+      double f = 0;
+      a.number(tf, f);
+      require(a, tf, f > 0 && f <= 1, "must be in (0, 1], got " + fmt(f));
+      c.allocation[tf] = f;
+    }
+  }
+  if (s.number("default_allocation", c.default_allocation))
+    require(s, "default_allocation", c.default_allocation > 0 && c.default_allocation <= 1,
+            "must be in (0, 1], got " + fmt(c.default_allocation));
+  if (s.number("min_trade_value", c.min_trade_value))
+    require(s, "min_trade_value", c.min_trade_value >= 0,
+            "must be >= 0, got " + fmt(c.min_trade_value));
+  if (s.number("fee_rate", c.fee_rate))
+    require(s, "fee_rate", c.fee_rate >= 0 && c.fee_rate < 0.1,
+            "must be in [0, 0.1), got " + fmt(c.fee_rate));
+}
+
+void read_bus(const Section& s, Config& c) {
+  const char* endpoint = "must be a ZeroMQ endpoint like \"tcp://127.0.0.1:5555\"";
+  if (s.str("publish", c.publish))
+    require(s, "publish", c.publish.find("://") != std::string::npos, endpoint);
+  if (s.str("control", c.control))
+    require(s, "control", c.control.find("://") != std::string::npos, endpoint);
+  if (c.publish == c.control)
+    s.bad(s.node("control") ? "control" : "publish", "must differ from the other bus endpoint");
+  s.integer("wait_subscribers", c.wait_subscribers, 0, 65535);
+  s.integer("wait_ms", c.wait_ms, 0, 86'400'000);
+  s.boolean("publish_bars", c.publish_bars);
+  s.integer("send_hwm", c.send_hwm, 0, std::numeric_limits<int32_t>::max());
+}
+
+void read_backtest(const Section& s, Config& c) {
+  s.integer("batch_bars", c.batch_bars, 1, 100'000'000);
+  s.timeframe("equity_interval", c.equity_interval_ms);
+  s.timeframe("status_interval", c.status_interval_ms);
+  s.integer("shards", c.shards, 1, 64);
+}
+
+void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
+  for (auto&& [sym_key, sym_node] : wl) {
+    const std::string sym(sym_key.str());
+    const std::string path = "watchlist." + sym;
+    if (!sym_node.is_table())
+      fail(name, &sym_node,
+           "key '" + path + "' must be a table of timeframes like [" + path + ".1d], got " +
+               type_name(sym_node.type()));
+    if (!is_upper_alnum(sym) || sym.size() <= c.quote.size() ||
+        sym.compare(sym.size() - c.quote.size(), c.quote.size(), c.quote) != 0)
+      fail(name, &sym_node,
+           "key '" + path +
+               "': symbol must be uppercase letters and digits ending in the quote currency '" +
+               c.quote + "' (e.g. BTC" + c.quote + ")");
+    const toml::table& per_tf = *sym_node.as_table();
+    if (per_tf.empty())
+      fail(name, &sym_node, "key '" + path + "' has no timeframes (add e.g. [" + path + ".1d])");
+    for (auto&& [tf_key, tf_node] : per_tf) {
+      const std::string tf(tf_key.str());
+      const std::string tf_path = path + "." + tf;
+      const int64_t tf_ms = timeframe_name(name, tf_node, tf_path, tf);
+      if (!tf_node.is_table())
+        fail(name, &tf_node,
+             "key '" + tf_path + "' must be a table, got " + type_name(tf_node.type()));
+      Section s(name, *tf_node.as_table(), tf_path,
+                {"ma_period", "buy_threshold", "sell_threshold", "data"});
+      StreamConfig sc;
+      sc.symbol = sym;
+      sc.timeframe = tf;
+      sc.tf_ms = tf_ms;
+      s.integer("ma_period", sc.ma_period, 1, 1'000'000);
+      s.number("buy_threshold", sc.buy_threshold);
+      s.number("sell_threshold", sc.sell_threshold);
+      if (!(sc.buy_threshold < sc.sell_threshold))
+        s.bad(s.node("buy_threshold") ? "buy_threshold" : "sell_threshold",
+              "is invalid: buy_threshold " + fmt(sc.buy_threshold) +
+                  " must be below sell_threshold " + fmt(sc.sell_threshold));
+      s.str("data", sc.data);
+      c.watchlist.push_back(std::move(sc));
+    }
+  }
+}
+
+Config build(const toml::table& root, const std::string& name) {
+  Config c;
+  c.source_path = name;
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist"});
+  const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
+    return Section(name, top.sub(k), k, known);
+  };
+  // [node] first (db_durable's default depends on mode), [account] before
+  // the watchlist (symbols must end with the quote currency).
+  c.db_durable = c.mode != "backtest";
+  if (top.node("node"))
+    read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable"}), c);
+  if (top.node("account")) read_account(section("account", {"id", "starting_balance", "quote"}), c);
+  if (top.node("sizing"))
+    read_sizing(
+        name,
+        section("sizing", {"allocation", "default_allocation", "min_trade_value", "fee_rate"}), c);
+  if (top.node("bus"))
+    read_bus(section("bus", {"publish", "control", "wait_subscribers", "wait_ms", "publish_bars",
+                             "send_hwm"}),
+             c);
+  if (top.node("backtest"))
+    read_backtest(
+        section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
+  if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
+  if (c.watchlist.empty())
+    fail(name, nullptr,
+         "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +
+             ".1d]");
+  std::sort(c.watchlist.begin(), c.watchlist.end(),
+            [](const StreamConfig& a, const StreamConfig& b) {
+              return std::tie(a.symbol, a.tf_ms) < std::tie(b.symbol, b.tf_ms);
+            });
+  return c;
+}
+
+Error parse_error_to_error(const toml::parse_error& e, const std::string& name) {
+  const auto& src = e.source();
+  return make_error(Errc::invalid_input, name + ":" + std::to_string(src.begin.line) + ":" +
+                                             std::to_string(src.begin.column) + ": " +
+                                             std::string(e.description()));
+}
+
+}  // namespace
+
+Result<Config> parse_config(const std::string& toml_text, const std::string& name) {
+  toml::table root;
+#if TOML_EXCEPTIONS
+  try {
+    root = toml::parse(toml_text, std::string_view(name));
+  } catch (const toml::parse_error& e) {
+    return parse_error_to_error(e, name);
+  }
+#else
+  toml::parse_result r = toml::parse(toml_text, std::string_view(name));
+  if (!r) return parse_error_to_error(r.error(), name);
+  root = std::move(r).table();
+#endif
+  try {
+    return build(root, name);
+  } catch (const Fail& f) {
+    return make_error(Errc::invalid_input, f.message);
+  }
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::io, path + ": cannot open config file: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return make_error(Errc::io, path + ": read failed");
+  auto cfg = parse_config(text.str(), path);
+  if (!cfg) return cfg;
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  for (StreamConfig& s : cfg->watchlist) {
+    if (s.data.empty() || dir.empty()) continue;
+    const std::filesystem::path p(s.data);
+    if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
+  }
+  return cfg;
+}
+
+}  // namespace tn

@@ -1,0 +1,110 @@
+#pragma once
+// CAF registration of every message type: the type-ID block, the atoms and
+// the inspect() overloads CAF serializes with (needed for messages that
+// cross nodes through the middleman). Only actors/ and tools/ include this.
+// Debian's CAF has type-ID checks off, so each type gets a static_assert: a
+// type missing from the block fails to compile instead of failing at run time.
+#include <caf/all.hpp>
+
+#include "messages/events.hpp"
+#include "messages/internal.hpp"
+#include "messages/market.hpp"
+#include "messages/orders.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(tn, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(tn, (tn::BarWindow))
+  CAF_ADD_TYPE_ID(tn, (tn::SnapshotWindow))
+  CAF_ADD_TYPE_ID(tn, (tn::SignalWindow))
+  CAF_ADD_TYPE_ID(tn, (tn::OrderRequest))
+  CAF_ADD_TYPE_ID(tn, (tn::OrderResult))
+  CAF_ADD_TYPE_ID(tn, (tn::PortfolioFeed))
+  CAF_ADD_TYPE_ID(tn, (tn::BalancesView))
+  CAF_ADD_TYPE_ID(tn, (tn::RunResult))
+  CAF_ADD_TYPE_ID(tn, (tn::Progress))
+CAF_END_TYPE_ID_BLOCK(tn)
+
+namespace tn {
+
+// Atoms (at most 10 characters each).
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using balances_atom = caf::atom_constant<caf::atom("balances")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
+  return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last, x.streams,
+           x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
+  return f(caf::meta::type_name("SnapshotWindow"), x.window, x.start_ms, x.end_ms, x.last,
+           x.streams, x.offsets, x.open_time_ms, x.close, x.ma, x.distance);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Candidate& x) {
+  return f(caf::meta::type_name("Candidate"), x.stream, x.open_time_ms, x.close_time_ms, x.side,
+           x.price, x.ma, x.distance);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Mark& x) {
+  return f(caf::meta::type_name("Mark"), x.stream, x.time_ms, x.price);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SignalWindow& x) {
+  return f(caf::meta::type_name("SignalWindow"), x.window, x.end_ms, x.last, x.shard, x.bars,
+           x.candidates, x.marks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, OrderRequest& x) {
+  return f(caf::meta::type_name("OrderRequest"), x.order_id, x.account, x.symbol, x.base, x.quote,
+           x.timeframe, x.side, x.bar_open_time_ms, x.decided_at_ms, x.price, x.quote_amount,
+           x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, OrderResult& x) {
+  return f(caf::meta::type_name("OrderResult"), x.request, x.filled, x.reject_reason, x.quantity,
+           x.value, x.fee, x.quote_after, x.base_after, x.event_seq, x.duplicate);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PortfolioFeed& x) {
+  return f(caf::meta::type_name("PortfolioFeed"), x.window, x.fills, x.marks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, EquityPoint& x) {
+  return f(caf::meta::type_name("EquityPoint"), x.time_ms, x.value);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BalancesView& x) {
+  return f(caf::meta::type_name("BalancesView"), x.quote, x.base);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SignalEvent& x) {
+  return f(caf::meta::type_name("SignalEvent"), x.symbol, x.timeframe, x.side, x.bar_open_time_ms,
+           x.close_time_ms, x.price, x.ma, x.distance, x.ma_period, x.threshold, x.decision,
+           x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RunResult& x) {
+  return f(caf::meta::type_name("RunResult"), x.bars, x.windows, x.signals, x.trades, x.rejected,
+           x.signal_log, x.order_log, x.equity, x.final_quote, x.final_equity, x.max_drawdown);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Progress& x) {
+  return f(caf::meta::type_name("Progress"), x.bars, x.sim_time_ms);
+}
+
+static_assert(caf::has_type_id<BarWindow>::value);
+static_assert(caf::has_type_id<SnapshotWindow>::value);
+static_assert(caf::has_type_id<SignalWindow>::value);
+static_assert(caf::has_type_id<OrderRequest>::value);
+static_assert(caf::has_type_id<OrderResult>::value);
+static_assert(caf::has_type_id<PortfolioFeed>::value);
+static_assert(caf::has_type_id<BalancesView>::value);
+static_assert(caf::has_type_id<RunResult>::value);
+static_assert(caf::has_type_id<Progress>::value);
+
+}  // namespace tn

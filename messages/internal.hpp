@@ -1,0 +1,58 @@
+#pragma once
+// Messages that only travel between the node's own actors (not published).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "common/amount.hpp"
+#include "messages/events.hpp"
+#include "messages/market.hpp"
+#include "messages/orders.hpp"
+
+namespace tn {
+
+// Arbiter -> portfolio, once per window: what was filled and the marks,
+// so valuation follows the same simulated time as the decisions.
+struct PortfolioFeed {
+  uint64_t window = 0;
+  std::vector<OrderResult> fills;
+  std::vector<Mark> marks;
+  MSGPACK_DEFINE_MAP(window, fills, marks);
+};
+
+struct EquityPoint {
+  int64_t time_ms = 0;
+  Amount value = 0;
+  MSGPACK_DEFINE_MAP(time_ms, value);
+};
+
+// Balances as the executor's ledger has them (the arbiter's starting book).
+struct BalancesView {
+  Amount quote = 0;
+  std::map<std::string, Amount> base;
+  MSGPACK_DEFINE_MAP(quote, base);
+};
+
+// Everything a finished run reports; the backtest writes its files from it.
+struct RunResult {
+  uint64_t bars = 0, windows = 0, signals = 0, trades = 0, rejected = 0;
+  std::vector<SignalEvent> signal_log;  // every signal, with its decision
+  std::vector<OrderResult> order_log;   // every order: fills and rejections
+  std::vector<EquityPoint> equity;
+  Amount final_quote = 0, final_equity = 0;
+  double max_drawdown = 0;
+  MSGPACK_DEFINE_MAP(bars, windows, signals, trades, rejected, signal_log, order_log, equity,
+                     final_quote, final_equity, max_drawdown);
+};
+
+// Progress of a long run, for a terminal.
+struct Progress {
+  uint64_t bars = 0;
+  int64_t sim_time_ms = 0;
+  MSGPACK_DEFINE_MAP(bars, sim_time_ms);
+};
+
+}  // namespace tn

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what tradernode needs on Debian 12 (as root, or with sudo), then
+# configures the build folder. Safe to run again: it installs only what is
+# missing and reuses an existing build folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ meson ninja-build pkg-config
+  libcaf-dev                      # C++ Actor Framework 0.17 (caf_core, caf_io)
+  libzmq3-dev cppzmq-dev          # ZeroMQ + its C++ binding
+  libmsgpack-cxx-dev              # msgpack-c (C++)
+  liblmdb-dev                     # LMDB
+  libboost-test-dev               # Boost.Test
+  libtomlplusplus-dev             # config (TOML)
+  libcli11-dev                    # command lines
+  nlohmann-json3-dev              # JSON output
+  libspdlog-dev libfmt-dev        # logging and formatting
+  python3-zmq python3-msgpack     # the README's Python subscriber example (tested)
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f build/build.ninja ]; then
+  meson setup build --buildtype=release
+fi

@@ -1,0 +1,112 @@
+#pragma once
+// DO NOT CHANGE: on-disk.
+//
+// Every LMDB table name, key encoding and stored record shape of tradernode
+// lives in this one header (LevelDB's db/dbformat.h idea), documented for
+// people in storage/FORMAT.md. Changing anything here changes what existing
+// databases mean: bump kSchemaVersion and write a migration instead.
+//
+// No LMDB types here: tests and tools may include it to look at raw bytes.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <msgpack.hpp>
+
+#include "common/amount.hpp"
+
+namespace tn::storage::format {
+
+// Version of the layout below, stored in the meta table. A database written
+// by a newer version is refused on open (Errc::schema_version).
+inline constexpr uint32_t kSchemaVersion = 1;
+
+// ---- table names (LMDB named databases) ----------------------------------
+// "meta" is never renamed: every version must find the schema version there.
+// The others carry their layout version, so a migration can build a new
+// table beside the old one (monero-lws style).
+inline constexpr const char* kMeta = "meta";                  // string key -> msgpack
+inline constexpr const char* kAccounts = "accounts_v1";       // account -> AccountRecord
+inline constexpr const char* kBalances = "balances_v1";       // account \0 asset -> int64
+inline constexpr const char* kOrders = "orders_v1";           // order_id -> OrderResult
+inline constexpr const char* kTransactions = "transactions_v1";  // account \0 be64(tx) -> OrderResult
+inline constexpr const char* kEvents = "events_v1";           // be64(seq) -> envelope
+inline constexpr const char* kNodeState = "node_state_v1";    // key -> caller's bytes
+
+// Room for tables added later without touching env setup (mdb_env_set_maxdbs).
+inline constexpr unsigned kMaxTables = 32;
+
+// ---- meta keys ------------------------------------------------------------
+inline constexpr const char* kSchemaVersionKey = "schema_version";  // msgpack uint
+
+// ---- limits ---------------------------------------------------------------
+// LMDB's compiled-in key limit (Debian builds with the default 511).
+inline constexpr size_t kMaxKeyBytes = 511;
+// Account and asset names go into composite keys; keep them well short.
+inline constexpr size_t kMaxNameBytes = 128;
+
+// Separator inside composite keys. Names may not contain it, so the prefix
+// "account\0" selects exactly one account's records.
+inline constexpr char kSep = '\0';
+
+// ---- key encodings --------------------------------------------------------
+// Big-endian so that LMDB's byte order (memcmp) equals numeric order.
+inline std::string be64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+// bytes.size() must be 8.
+inline uint64_t from_be64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
+// "account\0": the common prefix of one account's balances and transactions.
+inline std::string account_prefix(std::string_view account) {
+  std::string k(account);
+  k += kSep;
+  return k;
+}
+
+// One past every key with account_prefix(account): "account\x01".
+inline std::string account_prefix_end(std::string_view account) {
+  std::string k(account);
+  k += static_cast<char>(kSep + 1);
+  return k;
+}
+
+// balances key: account \0 asset.
+inline std::string balance_key(std::string_view account, std::string_view asset) {
+  return account_prefix(account) + std::string(asset);
+}
+
+// transactions key: account \0 be64(tx number); tx numbers start at 1 per account.
+inline std::string tx_key(std::string_view account, uint64_t tx) {
+  return account_prefix(account) + be64(tx);
+}
+
+// events key: be64(seq); seq starts at 1 and has no gaps.
+inline std::string event_key(uint64_t seq) { return be64(seq); }
+
+// ---- records (values are msgpack maps: field names are the schema) --------
+
+// accounts table value. Its presence means "initialised".
+struct AccountRecord {
+  std::string quote;            // the account's quote asset (USDT)
+  Amount starting_capital = 0;  // quote balance set by init_account
+  MSGPACK_DEFINE_MAP(quote, starting_capital);
+};
+
+// balances value: msgpack int (Amount, 1e-8 units).
+// orders / transactions value: msgpack of tn::OrderResult (messages/orders.hpp),
+//   stored with duplicate = false and event_seq = the seq written with it.
+// events value: the envelope bytes made by tn::encode_envelope (messages/envelope.hpp).
+// node_state value: the caller's bytes, unchanged.
+
+}  // namespace tn::storage::format

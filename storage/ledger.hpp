@@ -1,0 +1,61 @@
+#pragma once
+// The paper broker's durable ledger: balances per (account, asset), every
+// order applied with its outcome, a per-account journal, and the trade event
+// of each order, all written in one LMDB transaction per order.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/amount.hpp"
+#include "common/error.hpp"
+#include "messages/orders.hpp"
+#include "storage/paper_broker.hpp"
+
+namespace tn::storage {
+
+namespace detail { struct Core; }
+
+class Ledger {
+ public:
+  // Sets account's quote balance to starting_balance and records it as the
+  // starting capital, only if the account was never initialised; otherwise
+  // changes nothing and returns OK (invalid_input if the quote asset differs
+  // from the one it was initialised with).
+  Status init_account(const std::string& account, const std::string& quote,
+                      Amount starting_balance);
+
+  // 0 when the account holds none of asset.
+  Result<Amount> balance(const std::string& account, const std::string& asset);
+  // Every asset the account ever held (a closed position shows as 0).
+  Result<std::map<std::string, Amount>> balances(const std::string& account);
+
+  // Executes req against the account's balances by the paper-broker rules
+  // (storage/paper_broker.hpp) in ONE write transaction: the order record,
+  // the balances, the account's transaction record and the trade.fill or
+  // trade.rejected event are committed together or not at all.
+  // A rejection is an OrderResult with filled = false, stored like a fill.
+  // Idempotent on req.order_id: an id applied before returns the stored
+  // result with duplicate = true and changes nothing.
+  // Errors: invalid_input (request without id/account/assets, bad rules,
+  // a corrupted stored record), storage_full (nothing of the order is kept).
+  Result<OrderResult> apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns);
+
+  // The stored result of order_id (duplicate = false), or nullopt.
+  Result<std::optional<OrderResult>> find_order(const std::string& order_id);
+  // The account's orders, fills and rejections, in the order they were applied.
+  Result<std::vector<OrderResult>> orders(const std::string& account);
+  // The balance given by init_account; not_found if it was never initialised.
+  Result<Amount> starting_capital(const std::string& account);
+
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+ private:
+  friend class Store;
+  explicit Ledger(detail::Core& core) : core_(core) {}
+  detail::Core& core_;  // owned by the Store
+};
+
+}  // namespace tn::storage

@@ -1,0 +1,148 @@
+#define BOOST_TEST_MODULE core_arbiter
+#include <boost/test/unit_test.hpp>
+
+#include "actors/arbiter/arbiter_core.hpp"
+
+using namespace tn;
+
+namespace {
+constexpr int64_t H = 3600000;
+constexpr int64_t D = 24 * H;
+// Streams: 0 BTC 1d, 1 BTC 4h, 2 BTC 1h, 3 ETH 1d
+std::vector<StreamMeta> streams() {
+  auto m = [](std::string sym, std::string base, std::string tf, int64_t tf_ms, double alloc) {
+    return StreamMeta{sym, base, "USDT", tf, tf_ms, 20, -5.0, 5.0, alloc};
+  };
+  return {m("BTCUSDT", "BTC", "1d", D, 0.30), m("BTCUSDT", "BTC", "4h", 4 * H, 0.20),
+          m("BTCUSDT", "BTC", "1h", H, 0.10), m("ETHUSDT", "ETH", "1d", D, 0.30)};
+}
+Candidate cand(uint32_t stream, uint8_t side, int64_t tf_ms, double price = 100) {
+  return Candidate{stream, D - tf_ms, D, side, price, 105, side == kSideBuy ? -6.0 : 6.0};
+}
+Book book(Amount usdt, Amount btc = 0) {
+  Book b;
+  b.quote = usdt;
+  if (btc) b.base["BTC"] = btc;
+  return b;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sell_without_position_is_not_a_signal) {
+  ArbiterCore a(streams(), "acct");
+  auto plan = a.plan_instant({cand(0, kSideSell, D)}, book(10000 * kAmountScale), PauseMode::running);
+  BOOST_TEST(plan.empty());
+  plan = a.plan_instant({cand(0, kSideSell, D)}, book(0, kAmountScale), PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 1u);
+  BOOST_TEST(!plan[0].dropped);
+}
+
+BOOST_AUTO_TEST_CASE(sell_before_buy_then_larger_timeframe_first) {
+  ArbiterCore a(streams(), "acct");
+  // ETH 1d BUY, BTC 1h BUY, BTC 4h BUY, and (holding BTC) nothing opposite.
+  auto plan = a.plan_instant({cand(2, kSideBuy, H), cand(3, kSideBuy, D), cand(1, kSideBuy, 4 * H)},
+                             book(10000 * kAmountScale), PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 3u);
+  BOOST_TEST(plan[0].candidate.stream == 3u);  // 1d (ETH)
+  BOOST_TEST(plan[1].candidate.stream == 1u);  // 4h
+  BOOST_TEST(plan[2].candidate.stream == 2u);  // 1h
+  // A SELL of ETH (held) goes before every BUY, even a larger-timeframe one.
+  Book b = book(10000 * kAmountScale);
+  b.base["ETH"] = 5 * kAmountScale;
+  plan = a.plan_instant({cand(0, kSideBuy, D), cand(3, kSideSell, D)}, b, PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 2u);
+  BOOST_TEST(plan[0].candidate.stream == 3u);
+  BOOST_TEST(plan[0].candidate.side == kSideSell);
+}
+
+BOOST_AUTO_TEST_CASE(opposite_signal_on_larger_timeframe_drops_the_smaller) {
+  ArbiterCore a(streams(), "acct");
+  // Holding BTC: 1d SELL vs 1h BUY -> the 1h BUY is dropped.
+  auto plan = a.plan_instant({cand(2, kSideBuy, H), cand(0, kSideSell, D)},
+                             book(1000 * kAmountScale, kAmountScale), PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 2u);
+  BOOST_TEST(plan[0].candidate.stream == 0u);
+  BOOST_TEST(!plan[0].dropped);
+  BOOST_TEST(plan[1].candidate.stream == 2u);
+  BOOST_TEST(plan[1].dropped);
+  BOOST_TEST(plan[1].reason.find("conflict: SELL on 1d") != std::string::npos);
+  // Not holding BTC: the 1d SELL is no signal, so the 1h BUY stands.
+  plan = a.plan_instant({cand(2, kSideBuy, H), cand(0, kSideSell, D)}, book(1000 * kAmountScale),
+                        PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 1u);
+  BOOST_TEST(!plan[0].dropped);
+  // Holding: 1d BUY vs 4h SELL vs 1h BUY: the 4h SELL is dropped; the 1h BUY
+  // agrees with the surviving 1d BUY and stands.
+  plan = a.plan_instant({cand(2, kSideBuy, H), cand(1, kSideSell, 4 * H), cand(0, kSideBuy, D)},
+                        book(1000 * kAmountScale, kAmountScale), PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 3u);
+  BOOST_TEST(plan[0].candidate.stream == 0u);
+  BOOST_TEST(plan[1].candidate.stream == 2u);
+  BOOST_TEST(!plan[1].dropped);
+  BOOST_TEST(plan[2].candidate.stream == 1u);
+  BOOST_TEST(plan[2].dropped);
+}
+
+BOOST_AUTO_TEST_CASE(pause_modes) {
+  ArbiterCore a(streams(), "acct");
+  Book b = book(1000 * kAmountScale);
+  b.base["ETH"] = kAmountScale;
+  std::vector<Candidate> c{cand(0, kSideBuy, D), cand(3, kSideSell, D)};
+  auto plan = a.plan_instant(c, b, PauseMode::paused);
+  BOOST_REQUIRE(plan.size() == 2u);
+  BOOST_TEST((plan[0].dropped && plan[1].dropped));
+  plan = a.plan_instant(c, b, PauseMode::entries_only);
+  BOOST_REQUIRE(plan.size() == 2u);
+  BOOST_TEST(plan[0].candidate.side == kSideSell);  // exits still happen
+  BOOST_TEST(!plan[0].dropped);
+  BOOST_TEST(plan[1].dropped);
+  BOOST_TEST(plan[1].reason.find("entries") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(buy_sizing_by_timeframe_and_halving) {
+  ArbiterCore a(streams(), "acct");
+  Intent in{cand(0, kSideBuy, D, 20000), false, "r"};
+  auto r = a.make_order(in, book(10000 * kAmountScale));
+  BOOST_TEST(r.side == "BUY");
+  BOOST_TEST(r.quote_amount == 3000 * kAmountScale);  // 30% of 10000
+  BOOST_TEST(r.order_id == "acct:" + std::to_string(0) + ":BTCUSDT:1d:BUY");
+  BOOST_TEST(r.base == "BTC");
+  BOOST_TEST(r.decided_at_ms == D);
+  // 4h: 20%, halved when BTC is held: 10000 * 0.2 / 2 = 1000.
+  Intent in4{cand(1, kSideBuy, 4 * H), false, "r"};
+  r = a.make_order(in4, book(10000 * kAmountScale, 1));
+  BOOST_TEST(r.quote_amount == 1000 * kAmountScale);
+  BOOST_TEST(r.bar_open_time_ms == D - 4 * H);
+  // SELL: no quote amount (the executor sells the whole position).
+  Intent s{cand(0, kSideSell, D), false, "r"};
+  r = a.make_order(s, book(0, kAmountScale));
+  BOOST_TEST(r.side == "SELL");
+  BOOST_TEST(r.quote_amount == 0);
+}
+
+BOOST_AUTO_TEST_CASE(book_follows_fills_only) {
+  Book b = book(100);
+  OrderResult rej;
+  rej.request.base = "BTC";
+  rej.filled = false;
+  b.apply(rej);
+  BOOST_TEST(b.quote == 100);
+  OrderResult f;
+  f.request.base = "BTC";
+  f.filled = true;
+  f.quote_after = 40;
+  f.base_after = 7;
+  b.apply(f);
+  BOOST_TEST(b.quote == 40);
+  BOOST_TEST(b.base["BTC"] == 7);
+}
+
+BOOST_AUTO_TEST_CASE(signal_event_carries_the_numbers) {
+  ArbiterCore a(streams(), "acct");
+  auto plan = a.plan_instant({cand(0, kSideBuy, D, 95)}, book(1000), PauseMode::running);
+  auto e = a.signal_event(plan[0]);
+  BOOST_TEST(e.symbol == "BTCUSDT");
+  BOOST_TEST(e.side == "BUY");
+  BOOST_TEST(e.threshold == -5.0);
+  BOOST_TEST(e.decision == "order");
+  BOOST_TEST(e.reason.find("-6.00%") != std::string::npos);
+}

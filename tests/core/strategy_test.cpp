@@ -1,0 +1,126 @@
+#define BOOST_TEST_MODULE core_strategy
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "actors/indicator/indicator_core.hpp"
+#include "actors/signal/ma_distance.hpp"
+
+using namespace tn;
+
+namespace {
+BarWindow window_of(uint64_t id, const std::vector<std::pair<uint32_t, std::vector<double>>>& streams,
+                    int64_t tf_ms, int64_t first_open_ms) {
+  BarWindow w;
+  w.window = id;
+  w.offsets.push_back(0);
+  for (const auto& [sid, closes] : streams) {
+    w.streams.push_back(sid);
+    for (size_t i = 0; i < closes.size(); ++i) {
+      w.open_time_ms.push_back(first_open_ms + static_cast<int64_t>(i) * tf_ms);
+      for (auto* col : {&w.open, &w.high, &w.low, &w.close}) col->push_back(closes[i]);
+      w.volume.push_back(1);
+    }
+    w.offsets.push_back(static_cast<uint32_t>(w.close.size()));
+  }
+  return w;
+}
+constexpr int64_t H = 3600000;
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rolling_mean_by_hand) {
+  RollingMean m(3);
+  BOOST_TEST(std::isnan(m.push(1)));
+  BOOST_TEST(std::isnan(m.push(2)));
+  BOOST_TEST(m.push(3) == 2.0);
+  BOOST_TEST(m.push(4) == 3.0);
+  BOOST_TEST(m.push(10) == 17.0 / 3);
+}
+
+BOOST_AUTO_TEST_CASE(rolling_mean_does_not_drift) {
+  // Ten million pushes of awkward values: the running mean must stay equal
+  // to a fresh sum of the last 20 values.
+  RollingMean m(20);
+  std::vector<double> last;
+  double x = 12345.678;
+  double got = 0;
+  for (int i = 0; i < 2'000'000; ++i) {
+    x = x * 1.0000003 + std::sin(i) * 37.1;
+    got = m.push(x);
+    last.push_back(x);
+  }
+  double s = 0;
+  for (size_t i = last.size() - 20; i < last.size(); ++i) s += last[i];
+  BOOST_TEST(std::fabs(got - s / 20) <= 1e-9 * std::fabs(s / 20));
+}
+
+BOOST_AUTO_TEST_CASE(distance_and_rule) {
+  BOOST_TEST(ma_distance_pct(95, 100) == -5.0);
+  BOOST_TEST(ma_distance_rule(-5.0, -5.0, 5.0) == 1);  // <= buy threshold: BUY
+  BOOST_TEST(ma_distance_rule(-4.99, -5.0, 5.0) == 0);
+  BOOST_TEST(ma_distance_rule(5.0, -5.0, 5.0) == 2);   // >= sell threshold: SELL candidate
+  BOOST_TEST(ma_distance_rule(std::nan(""), -5.0, 5.0) == 0);
+  // Overlapping thresholds: BUY wins ("otherwise SELL").
+  BOOST_TEST(ma_distance_rule(0.0, 1.0, -1.0) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(indicator_state_carries_across_windows_and_streams) {
+  IndicatorCore ind({3, 2});
+  auto s1 = ind.compute(window_of(0, {{0, {10, 20}}, {1, {5, 7}}}, H, 0));
+  BOOST_TEST(std::isnan(s1.ma[0]));
+  BOOST_TEST(std::isnan(s1.ma[1]));
+  BOOST_TEST(std::isnan(s1.ma[2]));
+  BOOST_TEST(s1.ma[3] == 6.0);
+  BOOST_TEST(s1.distance[3] == (7.0 - 6.0) / 6.0 * 100.0);
+  auto s2 = ind.compute(window_of(1, {{0, {30, 40}}}, H, 2 * H));
+  BOOST_TEST(s2.ma[0] == 20.0);  // mean(10, 20, 30)
+  BOOST_TEST(s2.ma[1] == 30.0);  // mean(20, 30, 40)
+  BOOST_TEST(s2.distance[1] == (40.0 - 30.0) / 30.0 * 100.0);
+}
+
+BOOST_AUTO_TEST_CASE(signal_core_finds_candidates_and_marks) {
+  // MA(3) over 100,100,100,90,100,120: distances at bars 3..5 are
+  // 90 vs 96.67 -> -6.9% (BUY), 100 vs 96.67 -> +3.4% (none),
+  // 120 vs 103.33 -> +16.1% (SELL candidate).
+  IndicatorCore ind({3});
+  SignalCore sig({MaDistanceParams{H, -5.0, 5.0}}, 2 * H, 7);
+  auto w = window_of(0, {{0, {100, 100, 100, 90, 100, 120}}}, H, 0);
+  auto out = sig.evaluate(ind.compute(w));
+  BOOST_TEST(out.shard == 7u);
+  BOOST_TEST(out.bars == 6u);
+  BOOST_REQUIRE(out.candidates.size() == 2u);
+  BOOST_TEST(out.candidates[0].side == kSideBuy);
+  BOOST_TEST(out.candidates[0].open_time_ms == 3 * H);
+  BOOST_TEST(out.candidates[0].close_time_ms == 4 * H);
+  BOOST_TEST(out.candidates[0].price == 90.0);
+  BOOST_TEST(std::fabs(out.candidates[0].distance - (90 - 290.0 / 3) / (290.0 / 3) * 100) < 1e-12);
+  BOOST_TEST(out.candidates[1].side == kSideSell);
+  BOOST_TEST(out.candidates[1].close_time_ms == 6 * H);
+  // Closes at 1H..6H, equity interval 2H: the marks for 2H and 4H are known
+  // (the bar closing at 6H is pending until a later bar arrives).
+  BOOST_REQUIRE(out.marks.size() == 2u);
+  BOOST_TEST(out.marks[0].time_ms == 2 * H);
+  BOOST_TEST(out.marks[0].price == 100.0);
+  BOOST_TEST(out.marks[1].time_ms == 4 * H);
+  BOOST_TEST(out.marks[1].price == 90.0);
+  // Next window: the bar closing at 7H releases the 6H mark (close 120).
+  auto out2 = sig.evaluate(ind.compute(window_of(1, {{0, {121}}}, H, 6 * H)));
+  BOOST_REQUIRE(out2.marks.size() == 1u);
+  BOOST_TEST(out2.marks[0].time_ms == 6 * H);
+  BOOST_TEST(out2.marks[0].price == 120.0);
+}
+
+BOOST_AUTO_TEST_CASE(signal_core_last_window_marks_final_prices) {
+  IndicatorCore ind({2, 2});
+  SignalCore sig({MaDistanceParams{H, -5, 5}, MaDistanceParams{H, -5, 5}}, 24 * H, 0);
+  auto w = window_of(0, {{0, {1, 2, 3}}, {1, {4, 5}}}, H, 0);
+  w.last = true;
+  auto out = sig.evaluate(ind.compute(w));
+  // No day boundary is passed: only the final closes are marked.
+  BOOST_REQUIRE(out.marks.size() == 2u);
+  BOOST_TEST(out.marks[0].stream == 0u);
+  BOOST_TEST(out.marks[0].time_ms == 3 * H);
+  BOOST_TEST(out.marks[0].price == 3.0);
+  BOOST_TEST(out.marks[1].stream == 1u);
+  BOOST_TEST(out.marks[1].price == 5.0);
+}

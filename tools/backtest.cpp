@@ -1,0 +1,157 @@
+// `tradernode backtest`: the full actor pipeline over recorded bars on a
+// simulated clock, as fast as it goes.
+#include "tools/backtest.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/pipeline.hpp"
+#include "actors/publisher/zmq_publisher.hpp"
+#include "messages/codec.hpp"
+#include "storage/store.hpp"
+#include "tools/backtest_output.hpp"
+#include "tools/node_setup.hpp"
+
+namespace tn {
+
+namespace {
+
+int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Prints progress on a terminal (at most a few times a second).
+caf::behavior progress_printer(caf::event_based_actor*) {
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return {
+      [=](const Progress& p) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::milliseconds(250)) return;
+        *last = now;
+        std::fprintf(stderr, "\r  %llu bars ... sim time %lld s   ",
+                     static_cast<unsigned long long>(p.bars),
+                     static_cast<long long>(p.sim_time_ms / 1000));
+      },
+  };
+}
+
+int fail(int code, const std::string& msg) {
+  spdlog::error("{}", msg);
+  return code;
+}
+
+}  // namespace
+
+int run_backtest(const BacktestOptions& opt) {
+  auto cfg_r = load_config(opt.config_path);
+  if (!cfg_r) return fail(2, cfg_r.error().message);
+  Config cfg = std::move(cfg_r.value());
+  for (const auto& d : opt.data)
+    if (Status s = apply_data_override(cfg, d); !s) return fail(2, s.error().message);
+  if (!opt.account_id.empty()) cfg.account_id = opt.account_id;
+
+  auto planner = load_planner(cfg);
+  if (!planner) return fail(2, planner.error().message);
+
+  std::error_code ec;
+  std::filesystem::create_directories(opt.out_dir, ec);
+  if (ec) return fail(1, "cannot create " + opt.out_dir + ": " + ec.message());
+  // A backtest starts from a clean ledger every time: same input, same output.
+  // Its own OUT/ledger.lmdb is replaced; a --db-path given by hand is never
+  // deleted (it could be a live node's ledger): it must be new or empty.
+  std::string db = opt.out_dir + "/ledger.lmdb";
+  if (opt.db_path.empty()) {
+    std::filesystem::remove_all(db, ec);
+  } else {
+    db = opt.db_path;
+    if (std::filesystem::exists(db, ec) && !std::filesystem::is_empty(db, ec))
+      return fail(2, "--db-path " + db + " is not empty: a backtest needs a fresh ledger");
+  }
+  storage::OpenOptions so;
+  so.path = db;
+  so.map_size_bytes = cfg.db_map_size_mb << 20;
+  so.durable = cfg.db_durable;
+  so.node = cfg.node_name;
+  auto store_r = storage::Store::open(so);
+  if (!store_r) return fail(1, store_r.error().message);
+  std::shared_ptr<storage::Store> store = std::move(store_r.value());
+  if (Status s = store->ledger().init_account(cfg.account_id, cfg.quote, to_amount(cfg.starting_balance)); !s)
+    return fail(1, s.error().message);
+
+  auto pub_r = ZmqPublisher::open(cfg.publish, static_cast<int>(cfg.send_hwm));
+  if (!pub_r) return fail(1, pub_r.error().message);
+  std::shared_ptr<ZmqPublisher> pub = std::move(pub_r.value());
+  if (cfg.wait_subscribers > 0) {
+    auto n = pub->wait_subscribers(cfg.wait_subscribers, std::chrono::milliseconds(cfg.wait_ms));
+    if (!opt.quiet) spdlog::info("{} of {} subscribers connected", n ? n.value() : 0, cfg.wait_subscribers);
+  }
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.add_message_types<caf::id_block::tn>();
+  caf::actor_system sys{caf_cfg};
+
+  PipelineSpec spec;
+  spec.streams = stream_table(cfg);
+  spec.planner = planner.value();
+  spec.store = store;
+  spec.publisher = pub;
+  spec.account = cfg.account_id;
+  spec.quote = cfg.quote;
+  spec.min_trade_value = to_amount(cfg.min_trade_value);
+  spec.fee_rate = cfg.fee_rate;
+  spec.equity_interval_ms = cfg.equity_interval_ms;
+  spec.status_interval_ms = cfg.status_interval_ms;
+  spec.shards = cfg.shards;
+  if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
+  // A backtest's notifications (thousands of trades) are on the log only
+  // when asked for; the summary always is.
+  if (!opt.verbose) spdlog::set_level(spdlog::level::warn);
+  Pipeline p = spawn_pipeline(sys, spec);
+
+  NodeStartEvent start{"backtest", cfg.account_id, {}, format_amount(to_amount(cfg.starting_balance))};
+  for (const auto& s : spec.streams) start.watchlist.push_back(s.symbol + ":" + s.timeframe);
+  if (auto seq = store->events().append({topic::node_start, encode(start), wall_ns()}))
+    caf::anon_send(p.events, events_atom::value, seq.value());
+
+  const auto t0 = std::chrono::steady_clock::now();
+  int code = 0;
+  RunResult result;
+  {
+    caf::scoped_actor self{sys};
+    self->request(p.arbiter, caf::infinite, run_atom::value, p.fetcher)
+        .receive([&](RunResult& r) { result = std::move(r); },
+                 [&](caf::error& e) {
+                   code = fail(1, "backtest stopped: " + sys.render(e));
+                 });
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (spec.progress) std::fprintf(stderr, "\r%60s\r", "");
+
+  BacktestSummary summary = summarize(result, seconds);
+  std::vector<storage::EventLog::Draft> tail;
+  if (code == 0) tail.push_back({topic::backtest_summary, encode(summary), wall_ns()});
+  tail.push_back({topic::node_stop, encode(NodeStopEvent{code == 0 ? "backtest finished" : "backtest failed"}), wall_ns()});
+  if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
+  flush_events(sys, p);
+  stop_pipeline(p);
+  if (spec.progress) caf::anon_send_exit(spec.progress, caf::exit_reason::user_shutdown);
+  if (!opt.quiet) spdlog::set_level(spdlog::level::info);
+  if (code != 0) return code;
+
+  if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary); !s)
+    return fail(1, s.error().message);
+  if (!opt.quiet)
+    spdlog::info("backtest: {} bars, {} signals, {} trades, {} rejected; final equity {} {} "
+                 "(max drawdown {:.2f}%) in {:.3f} s -> {}",
+                 summary.bars, summary.signals, summary.trades, summary.rejected,
+                 summary.final_equity, cfg.quote, summary.max_drawdown * 100, seconds, opt.out_dir);
+  return 0;
+}
+
+}  // namespace tn

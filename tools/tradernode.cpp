@@ -1,0 +1,27 @@
+// tradernode: the node. `backtest` runs the actor pipeline over recorded
+// bars as fast as it can.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tools/backtest.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tradernode: actor-model trading daemon"};
+  app.require_subcommand(1);
+
+  tn::BacktestOptions bt;
+  auto* backtest = app.add_subcommand("backtest", "run the pipeline over recorded bars, write results");
+  backtest->add_option("--config", bt.config_path, "TOML config file")->required();
+  backtest->add_option("--data", bt.data, "SYMBOL:TIMEFRAME=CSV, overrides the watchlist's data file");
+  backtest->add_option("--out", bt.out_dir, "folder for trades.csv, signals.csv, equity.csv, summary.json")->required();
+  backtest->add_option("--account-id", bt.account_id, "ledger account (overrides [account] id)");
+  backtest->add_option("--db-path", bt.db_path, "LMDB folder (default OUT/ledger.lmdb, replaced each run)");
+  backtest->add_flag("--quiet", bt.quiet, "only errors");
+  backtest->add_flag("--verbose", bt.verbose, "log every notification (trades, portfolio statuses)");
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (bt.quiet) spdlog::set_level(spdlog::level::warn);
+  if (backtest->parsed()) return tn::run_backtest(bt);
+  return 2;
+}

@@ -1,0 +1,208 @@
+// tradersub: print a node's event stream as JSON lines.
+// The logic lives in actors/publisher/subscriber_core.*; this is the socket
+// loop and the command line.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "actors/publisher/subscriber_core.hpp"
+#include "messages/codec.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitNoEvents = 3;
+
+constexpr const char* kDefaultEndpoint = "tcp://127.0.0.1:5555";
+constexpr int kSubscriberLingerMs = 0;  // nothing to flush on exit
+// Frames kept per message: enough to tell [topic, envelope] from anything
+// else; the rest of a hostile many-part message is read and counted only.
+constexpr size_t kMaxKeptFrames = 3;
+
+// Self-pipe: the signal handler writes one byte, the poll loop wakes at once.
+int g_signal_pipe[2] = {-1, -1};
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_signal(int) {
+  g_stop = 1;
+  const int saved = errno;
+  const char b = 1;
+  [[maybe_unused]] auto n = ::write(g_signal_pipe[1], &b, 1);
+  errno = saved;
+}
+
+bool install_signal_handlers() {
+  if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: let zmq_poll return EINTR
+  if (sigaction(SIGINT, &sa, nullptr) != 0 || sigaction(SIGTERM, &sa, nullptr) != 0) return false;
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is seen as a write error
+  return true;
+}
+
+void print_error(const std::string& message) {
+  nlohmann::json j;
+  j["error"] = message;
+  std::fprintf(stderr, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  std::fflush(stderr);
+}
+
+// False when stdout is gone (e.g. the reader of a pipe exited).
+bool print_line(std::FILE* f, const std::string& line) {
+  if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) return false;
+  if (std::fputc('\n', f) == EOF) return false;
+  return std::fflush(f) == 0;
+}
+
+struct Options {
+  std::vector<std::string> endpoints;
+  std::vector<std::string> topics;
+  uint64_t count = 0;       // 0: no limit
+  int64_t timeout_ms = 0;   // 0: wait for ever
+  bool raw = false;
+};
+
+int run(const Options& opt) {
+  zmq::context_t ctx;
+  zmq::socket_t sub;
+  try {
+    sub = zmq::socket_t(ctx, zmq::socket_type::sub);
+    sub.set(zmq::sockopt::linger, kSubscriberLingerMs);
+    // One frame above the envelope limit can never decode: refuse it early.
+    sub.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(tn::kMaxMessageBytes));
+    for (const auto& t : opt.topics) sub.set(zmq::sockopt::subscribe, t);
+    if (opt.topics.empty()) sub.set(zmq::sockopt::subscribe, "");
+    for (const auto& e : opt.endpoints) {
+      try {
+        sub.connect(e);
+      } catch (const zmq::error_t& err) {
+        print_error("cannot connect to " + e + ": " + err.what());
+        return kExitError;
+      }
+    }
+  } catch (const zmq::error_t& err) {
+    print_error(std::string("cannot create SUB socket: ") + err.what());
+    return kExitError;
+  }
+
+  tn::SubscriberCore core(opt.raw);
+  using clock = std::chrono::steady_clock;
+  auto last_event = clock::now();
+  zmq::message_t part;
+  std::vector<zmq::message_t> kept;
+  std::vector<std::string_view> views;
+
+  // A signal (EINTR) mid-message retries the same part, never splits it.
+  auto recv_part = [&](zmq::recv_flags flags) -> zmq::recv_result_t {
+    for (;;) {
+      try {
+        return sub.recv(part, flags);
+      } catch (const zmq::error_t& err) {
+        if (err.num() != EINTR) throw;
+      }
+    }
+  };
+
+  while (!g_stop) {
+    zmq::pollitem_t items[2] = {{sub.handle(), 0, ZMQ_POLLIN, 0},
+                                {nullptr, g_signal_pipe[0], ZMQ_POLLIN, 0}};
+    std::chrono::milliseconds wait{-1};
+    if (opt.timeout_ms > 0) {
+      const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - last_event);
+      wait = std::chrono::milliseconds(opt.timeout_ms) - idle;
+      if (wait.count() <= 0) return core.events() > 0 ? kExitOk : kExitNoEvents;
+    }
+    try {
+      zmq::poll(items, 2, wait);
+    } catch (const zmq::error_t& err) {
+      if (err.num() == EINTR) continue;
+      print_error(std::string("poll: ") + err.what());
+      return kExitError;
+    }
+    if (items[1].revents & ZMQ_POLLIN) break;
+    if (!(items[0].revents & ZMQ_POLLIN)) continue;
+
+    // Read every message that is ready, one multipart message at a time.
+    while (!g_stop) {
+      kept.clear();
+      size_t total = 0;
+      try {
+        if (!recv_part(zmq::recv_flags::dontwait)) break;
+        for (;;) {
+          ++total;
+          const bool more = part.more();
+          if (kept.size() < kMaxKeptFrames) kept.push_back(std::move(part));
+          if (!more) break;
+          (void)recv_part(zmq::recv_flags::none);  // the rest is already here
+        }
+      } catch (const zmq::error_t& err) {
+        print_error(std::string("recv: ") + err.what());
+        return kExitError;
+      }
+      views.clear();
+      for (const auto& m : kept) views.emplace_back(m.data<char>(), m.size());
+      const tn::SubscriberOutput o = core.handle(views, total);
+      for (const auto& line : o.err) print_line(stderr, line);
+      if (o.out.empty()) continue;
+      if (!print_line(stdout, o.out)) return kExitError;  // stdout closed
+      last_event = clock::now();
+      if (opt.count > 0 && core.events() >= opt.count) return kExitOk;
+    }
+  }
+  return kExitOk;  // SIGINT / SIGTERM
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tradersub: subscribe to tradernode event streams and print one JSON object\n"
+               "per event per line on stdout. Errors and seq gaps go to stderr as JSON lines.\n\n"
+               "Exit codes:\n"
+               "  0  --count events printed; --timeout-ms passed after at least one event;\n"
+               "     or stopped by SIGINT/SIGTERM\n"
+               "  1  socket error (e.g. a malformed endpoint) or stdout closed\n"
+               "  2  bad command line\n"
+               "  3  --timeout-ms passed and no event was received at all"};
+  Options opt;
+  app.add_option("--endpoint", opt.endpoints,
+                 "ZeroMQ endpoint to connect to; repeat for one merged stream "
+                 "(default tcp://127.0.0.1:5555)");
+  app.add_option("--topic", opt.topics,
+                 "topic prefix to subscribe to, e.g. trade. or signal.buy; repeatable "
+                 "(default: every topic)");
+  app.add_option("--count", opt.count, "exit after N events (0: no limit)");
+  app.add_option("--timeout-ms", opt.timeout_ms,
+                 "exit when no event arrived for T ms (0: wait for ever); see exit codes")
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+  app.add_flag("--raw", opt.raw,
+               "print {\"topic\",\"bytes\",\"hex\"} per message without decoding the "
+               "envelope (no seq checks)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (opt.endpoints.empty()) opt.endpoints.push_back(kDefaultEndpoint);
+  if (!install_signal_handlers()) {
+    print_error("cannot install signal handlers");
+    return kExitError;
+  }
+  return run(opt);
+}
