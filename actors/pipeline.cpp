@@ -13,7 +13,7 @@ caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shar
 Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   Pipeline p;
   p.events = sys.groups().get_local("tradernode.events");
-  const uint32_t shards = spec.shards > 0 ? spec.shards : 1;
+  const uint32_t shards = static_cast<uint32_t>(spec.planners.size());
   Amount quote_balance = 0;
   if (auto b = spec.store->ledger().balance(spec.account, spec.quote)) quote_balance = b.value();
 
@@ -34,9 +34,18 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
     p.signals.push_back(
         sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter));
     p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
+    p.fetchers.push_back(sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
   }
-  p.fetcher = sys.spawn(fetcher_actor, spec.planner, p.indicators, spec.credit);
   return p;
+}
+
+Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p) {
+  caf::scoped_actor self{sys};
+  Result<RunResult> out = make_error(Errc::internal, "no answer from the arbiter");
+  self->request(p.arbiter, caf::infinite, run_atom::value, p.fetchers)
+      .receive([&](RunResult& r) { out = std::move(r); },
+               [&](caf::error& e) { out = make_error(Errc::internal, sys.render(e)); });
+  return out;
 }
 
 void flush_events(caf::actor_system& sys, const Pipeline& p) {
@@ -47,10 +56,10 @@ void flush_events(caf::actor_system& sys, const Pipeline& p) {
 }
 
 void stop_pipeline(const Pipeline& p) {
-  for (const auto& a : {p.fetcher, p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier})
+  for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  for (const auto& a : p.indicators) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  for (const auto& a : p.signals) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (const auto* group : {&p.fetchers, &p.indicators, &p.signals})
+    for (const auto& a : *group) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
 }  // namespace tn

@@ -23,7 +23,9 @@ class ZmqPublisher;
 
 struct PipelineSpec {
   std::vector<StreamMeta> streams;            // index = stream id
-  std::shared_ptr<WindowPlanner> planner;     // the data
+  // The data: one planner per shard (its streams, the node's shared grid);
+  // the number of planners is the number of indicator/signal shards.
+  std::vector<std::shared_ptr<WindowPlanner>> planners;
   std::shared_ptr<storage::Store> store;      // ledger + event log (thread-safe, LMDB)
   std::shared_ptr<ZmqPublisher> publisher;    // may be null: no event stream
   std::string account, quote;
@@ -31,18 +33,20 @@ struct PipelineSpec {
   double fee_rate = 0;
   int64_t equity_interval_ms = 86400000;
   int64_t status_interval_ms = 6 * 3600000LL;
-  uint32_t shards = 2;         // indicator/signal pairs
-  uint32_t credit = 4;         // windows in flight ahead of the arbiter
+  uint32_t credit = 4;         // windows in flight per shard ahead of the arbiter
   caf::actor progress;         // optional: receives Progress messages
 };
 
 struct Pipeline {
   caf::group events;
-  caf::actor fetcher, arbiter, executor, portfolio, publisher, notifier;
-  std::vector<caf::actor> indicators, signals;
+  caf::actor arbiter, executor, portfolio, publisher, notifier;
+  std::vector<caf::actor> fetchers, indicators, signals;  // by shard
 };
 
 Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec);
+// Runs the pipeline over all its data; the result, or the error that
+// stopped it (e.g. the ledger full). Blocks the caller.
+Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p);
 // Publishes every event logged so far, then answers (blocking the caller).
 void flush_events(caf::actor_system& sys, const Pipeline& p);
 // Tells every actor of the pipeline to exit.
@@ -50,7 +54,7 @@ void stop_pipeline(const Pipeline& p);
 
 // Actor behaviours (one file per actor under actors/<name>/).
 caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
-                            std::vector<caf::actor> indicators, uint32_t credit);
+                            caf::actor indicator, uint32_t credit);
 caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
                               caf::actor next);
 caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,

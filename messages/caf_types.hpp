@@ -36,13 +36,12 @@ using sync_atom = caf::atom_constant<caf::atom("sync")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
-  return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last, x.streams,
-           x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
+  return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
+           x.next_window, x.streams, x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
-  return f(caf::meta::type_name("SnapshotWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.streams, x.offsets, x.open_time_ms, x.close, x.ma, x.distance);
+  return f(caf::meta::type_name("SnapshotWindow"), x.bars, x.ma, x.distance);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Candidate& x) {
@@ -55,7 +54,8 @@ typename Inspector::result_type inspect(Inspector& f, Mark& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SignalWindow& x) {
-  return f(caf::meta::type_name("SignalWindow"), x.window, x.end_ms, x.last, x.shard, x.bars,
+  return f(caf::meta::type_name("SignalWindow"), x.window, x.end_ms, x.last, x.next_window,
+           x.shard, x.bars,
            x.candidates, x.marks);
 }
 template <class Inspector>

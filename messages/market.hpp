@@ -13,36 +13,30 @@
 namespace tn {
 
 struct BarWindow {
-  uint64_t window = 0;            // 0, 1, 2, ... per run
+  uint64_t window = 0;            // index on the node's window grid
   int64_t start_ms = 0;           // close times in [start_ms, end_ms)
   int64_t end_ms = 0;
-  bool last = false;              // no more windows follow
+  bool last = false;              // no more windows follow from this shard
+  uint64_t next_window = 0;       // the next window this shard sends (when !last)
   std::vector<uint32_t> streams;  // stream id of each run of rows
   std::vector<uint32_t> offsets;  // rows of streams[i]: [offsets[i], offsets[i+1])
   std::vector<int64_t> open_time_ms;
   std::vector<double> open, high, low, close, volume;
 
   size_t bars() const { return close.size(); }
-  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, streams, offsets, open_time_ms, open, high,
-                     low, close, volume);
+  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, next_window, streams, offsets, open_time_ms,
+                     open, high, low, close, volume);
 };
 
-// Indicator output for one window, row-aligned with the BarWindow it came
-// from (same streams/offsets). ma and distance are NaN until a stream has
-// ma_period bars.
+// Indicator output for one window: the bars themselves (moved along, not
+// copied) plus ma and distance row by row. ma and distance are NaN until a
+// stream has ma_period bars.
 struct SnapshotWindow {
-  uint64_t window = 0;
-  int64_t start_ms = 0;
-  int64_t end_ms = 0;
-  bool last = false;
-  std::vector<uint32_t> streams;
-  std::vector<uint32_t> offsets;
-  std::vector<int64_t> open_time_ms;
-  std::vector<double> close, ma, distance;
+  BarWindow bars;
+  std::vector<double> ma, distance;
 
-  size_t bars() const { return close.size(); }
-  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, streams, offsets, open_time_ms, close, ma,
-                     distance);
+  size_t size() const { return bars.bars(); }
+  MSGPACK_DEFINE_MAP(bars, ma, distance);
 };
 
 inline constexpr uint8_t kSideBuy = 0;
@@ -73,11 +67,12 @@ struct SignalWindow {
   uint64_t window = 0;
   int64_t end_ms = 0;
   bool last = false;
+  uint64_t next_window = 0;  // as in BarWindow
   uint32_t shard = 0;
   uint64_t bars = 0;  // bars evaluated, for counters
   std::vector<Candidate> candidates;
   std::vector<Mark> marks;
-  MSGPACK_DEFINE_MAP(window, end_ms, last, shard, bars, candidates, marks);
+  MSGPACK_DEFINE_MAP(window, end_ms, last, next_window, shard, bars, candidates, marks);
 };
 
 }  // namespace tn

@@ -56,8 +56,8 @@ int run_backtest(const BacktestOptions& opt) {
     if (Status s = apply_data_override(cfg, d); !s) return fail(2, s.error().message);
   if (!opt.account_id.empty()) cfg.account_id = opt.account_id;
 
-  auto planner = load_planner(cfg);
-  if (!planner) return fail(2, planner.error().message);
+  auto planners = load_planners(cfg);
+  if (!planners) return fail(2, planners.error().message);
 
   std::error_code ec;
   std::filesystem::create_directories(opt.out_dir, ec);
@@ -98,7 +98,7 @@ int run_backtest(const BacktestOptions& opt) {
 
   PipelineSpec spec;
   spec.streams = stream_table(cfg);
-  spec.planner = planner.value();
+  spec.planners = planners.value();
   spec.store = store;
   spec.publisher = pub;
   spec.account = cfg.account_id;
@@ -107,7 +107,6 @@ int run_backtest(const BacktestOptions& opt) {
   spec.fee_rate = cfg.fee_rate;
   spec.equity_interval_ms = cfg.equity_interval_ms;
   spec.status_interval_ms = cfg.status_interval_ms;
-  spec.shards = cfg.shards;
   if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
   // A backtest's notifications (thousands of trades) are on the log only
   // when asked for; the summary always is.
@@ -122,14 +121,10 @@ int run_backtest(const BacktestOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   int code = 0;
   RunResult result;
-  {
-    caf::scoped_actor self{sys};
-    self->request(p.arbiter, caf::infinite, run_atom::value, p.fetcher)
-        .receive([&](RunResult& r) { result = std::move(r); },
-                 [&](caf::error& e) {
-                   code = fail(1, "backtest stopped: " + sys.render(e));
-                 });
-  }
+  if (auto r = run_to_end(sys, p))
+    result = std::move(r.value());
+  else
+    code = fail(1, "backtest stopped: " + r.error().message);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spec.progress) std::fprintf(stderr, "\r%60s\r", "");
 

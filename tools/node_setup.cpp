@@ -1,5 +1,7 @@
 #include "tools/node_setup.hpp"
 
+#include <algorithm>
+
 namespace tn {
 
 std::vector<StreamMeta> stream_table(const Config& cfg) {
@@ -36,7 +38,21 @@ Status apply_data_override(Config& cfg, const std::string& spec) {
                                              "] in " + cfg.source_path);
 }
 
-Result<std::shared_ptr<WindowPlanner>> load_planner(const Config& cfg) {
+std::vector<std::shared_ptr<WindowPlanner>> shard_planners(
+    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars) {
+  if (shards == 0) shards = 1;
+  std::vector<const BarSource*> all;
+  for (const auto& s : sources) all.push_back(s.get());
+  const WindowGrid grid = WindowPlanner::grid_for(all, target_bars);
+  std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
+  for (size_t i = 0; i < sources.size(); ++i)
+    parts[i % shards].emplace_back(static_cast<uint32_t>(i), std::move(sources[i]));
+  std::vector<std::shared_ptr<WindowPlanner>> out;
+  for (auto& p : parts) out.push_back(std::make_shared<WindowPlanner>(std::move(p), grid));
+  return out;
+}
+
+Result<std::vector<std::shared_ptr<WindowPlanner>>> load_planners(const Config& cfg) {
   std::vector<std::unique_ptr<BarSource>> sources;
   for (const StreamConfig& s : cfg.watchlist) {
     if (s.data.empty())
@@ -46,7 +62,9 @@ Result<std::shared_ptr<WindowPlanner>> load_planner(const Config& cfg) {
     if (!series) return series.error();
     sources.push_back(make_series_source(std::move(series.value()), s.tf_ms));
   }
-  return std::make_shared<WindowPlanner>(std::move(sources), cfg.batch_bars);
+  // More shards than streams would only add idle actors.
+  const uint32_t shards = std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(sources.size()));
+  return shard_planners(std::move(sources), shards, cfg.batch_bars);
 }
 
 }  // namespace tn

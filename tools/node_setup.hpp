@@ -18,8 +18,13 @@ std::vector<StreamMeta> stream_table(const Config& cfg);
 // "SYMBOL:TF=PATH" (from --data) sets that watchlist entry's data file.
 Status apply_data_override(Config& cfg, const std::string& spec);
 
-// Loads every stream's CSV (validated) into a planner. Errors name file,
-// line and problem.
-Result<std::shared_ptr<WindowPlanner>> load_planner(const Config& cfg);
+// One planner per shard over a shared window grid: stream i goes to shard
+// i % shards. The grid is made from all sources.
+std::vector<std::shared_ptr<WindowPlanner>> shard_planners(
+    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars);
+
+// Loads every stream's CSV (validated) and shards it as [backtest] says.
+// Errors name file, line and problem.
+Result<std::vector<std::shared_ptr<WindowPlanner>>> load_planners(const Config& cfg);
 
 }  // namespace tn

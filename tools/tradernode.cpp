@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "tools/backtest.hpp"
+#include "tools/process_setup.hpp"
 
 int main(int argc, char** argv) {
+  tn::tune_allocator();
   CLI::App app{"tradernode: actor-model trading daemon"};
   app.require_subcommand(1);
 

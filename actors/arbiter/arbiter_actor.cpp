@@ -3,6 +3,7 @@
 // the executor and waiting for its result before sizing the next one: the
 // next BUY is sized from the balance the previous fill left.
 #include <map>
+#include <optional>
 
 #include "actors/pipeline.hpp"
 #include "messages/codec.hpp"
@@ -19,12 +20,18 @@ struct ArbiterState {
   std::shared_ptr<storage::Store> store;
   caf::group events;
   // -- the run
-  caf::actor fetcher;
+  std::vector<caf::actor> fetchers;  // by shard
   caf::response_promise done;
   Book book;
   PauseMode pause = PauseMode::running;
-  std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard results
-  uint64_t next_window = 0;
+  std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard parts
+  // Per shard: the window it sends next (unknown until its first part) and
+  // whether it has sent its last. A window is complete when every shard
+  // that expects it has delivered it.
+  std::vector<std::optional<uint64_t>> expect;
+  std::vector<bool> finished;
+  std::vector<uint32_t> contributors;  // shards in the window being decided
+  bool busy = false;
   RunResult result;
   // -- the window being decided
   std::vector<std::vector<Candidate>> instants;
@@ -32,7 +39,7 @@ struct ArbiterState {
   std::vector<Intent> plan;
   size_t step = 0;
   PortfolioFeed feed;
-  bool last = false;
+  uint64_t window = 0;
   int64_t end_ms = 0;
   bool failed = false;
   static inline const char* name = "arbiter";
@@ -42,6 +49,7 @@ using Self = caf::stateful_actor<ArbiterState>;
 
 void decide_next(Self* self);
 void start_window(Self* self, std::vector<SignalWindow> parts);
+void try_advance(Self* self);
 
 void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   if (drafts.empty()) return;
@@ -54,27 +62,27 @@ void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   self->send(self->state.events, events_atom::value, seqs->back());
 }
 
+bool all_finished(const ArbiterState& st) {
+  for (bool f : st.finished)
+    if (!f) return false;
+  return true;
+}
+
 void finish_window(Self* self) {
   auto& st = self->state;
-  st.feed.window = st.next_window;
+  st.feed.window = st.window;
   self->send(st.portfolio, std::move(st.feed));
   st.feed = PortfolioFeed{};
   ++st.result.windows;
   if (st.progress) self->send(st.progress, Progress{st.result.bars, st.end_ms});
-  ++st.next_window;
-  if (!st.last) {
-    self->send(st.fetcher, ack_atom::value, st.next_window - 1);
-    // The next window may already be complete (credit bounds how many).
-    auto it = st.pending.find(st.next_window);
-    if (it != st.pending.end() && it->second.size() == st.shards) {
-      auto ready = std::move(it->second);
-      st.pending.erase(it);
-      start_window(self, std::move(ready));
-    }
+  for (uint32_t shard : st.contributors) self->send(st.fetchers[shard], ack_atom::value, st.window);
+  st.busy = false;
+  if (!all_finished(st)) {
+    try_advance(self);  // the next window may already be complete
     return;
   }
-  // Last window: the portfolio gets its final feed before the report request
-  // (same sender, so in order), then the run is over.
+  // Every shard sent its last window: the portfolio gets its final feed
+  // before the report request (same sender, so in order), then it is over.
   self->request(st.portfolio, caf::infinite, report_atom::value)
       .then([=](RunResult& r) {
         auto& res = self->state.result;
@@ -84,6 +92,37 @@ void finish_window(Self* self) {
         res.final_quote = self->state.book.quote;
         self->state.done.deliver(std::move(res));
       });
+}
+
+// Starts the lowest window every unfinished shard has either delivered or
+// announced it will skip; waits while any shard is still to be heard from.
+void try_advance(Self* self) {
+  auto& st = self->state;
+  if (st.busy || st.failed) return;
+  std::optional<uint64_t> k;
+  for (size_t s = 0; s < st.expect.size(); ++s) {
+    if (st.finished[s]) continue;
+    if (!st.expect[s]) return;  // no part from this shard yet
+    k = k ? std::min(*k, *st.expect[s]) : *st.expect[s];
+  }
+  if (!k) return;
+  auto it = st.pending.find(*k);
+  size_t want = 0;
+  for (size_t s = 0; s < st.expect.size(); ++s) want += !st.finished[s] && *st.expect[s] == *k;
+  if (it == st.pending.end() || it->second.size() < want) return;
+  auto parts = std::move(it->second);
+  st.pending.erase(it);
+  st.contributors.clear();
+  for (const SignalWindow& p : parts) {
+    st.contributors.push_back(p.shard);
+    if (p.last)
+      st.finished[p.shard] = true;
+    else
+      st.expect[p.shard] = p.next_window;
+  }
+  st.window = *k;
+  st.busy = true;
+  start_window(self, std::move(parts));
 }
 
 void place(Self* self, const Intent& in) {
@@ -143,7 +182,6 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
   st.feed = PortfolioFeed{};
   for (auto& p : parts) {
     st.result.bars += p.bars;
-    st.last = st.last || p.last;
     st.end_ms = p.end_ms;
     all.insert(all.end(), p.candidates.begin(), p.candidates.end());
     st.feed.marks.insert(st.feed.marks.end(), p.marks.begin(), p.marks.end());
@@ -176,28 +214,26 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
   st.events = events;
   st.progress = progress;
   return {
-      [=](run_atom, caf::actor fetcher) -> caf::result<RunResult> {
+      [=](run_atom, std::vector<caf::actor> fetchers) -> caf::result<RunResult> {
         auto& s = self->state;
-        s.fetcher = fetcher;
+        s.fetchers = std::move(fetchers);
+        s.expect.assign(s.fetchers.size(), std::nullopt);
+        s.finished.assign(s.fetchers.size(), false);
         s.done = self->make_response_promise();
         self->request(s.executor, std::chrono::seconds(30), balances_atom::value)
             .await([=](BalancesView& b) {
               self->state.book.quote = b.quote;
               self->state.book.base = b.base;
-              self->send(self->state.fetcher, start_atom::value);
+              for (const auto& f : self->state.fetchers) self->send(f, start_atom::value);
             });
         return s.done;
       },
       [=](SignalWindow& w) {
         auto& s = self->state;
-        const uint64_t id = w.window;
-        auto& parts = s.pending[id];
-        parts.push_back(std::move(w));
-        if (parts.size() == s.shards && id == s.next_window && !s.failed) {
-          auto ready = std::move(parts);
-          s.pending.erase(s.next_window);
-          start_window(self, std::move(ready));
-        }
+        if (w.shard >= s.expect.size()) return;  // not a shard of this run
+        if (!s.expect[w.shard]) s.expect[w.shard] = w.window;  // its first part
+        s.pending[w.window].push_back(std::move(w));
+        try_advance(self);
       },
   };
 }

@@ -4,11 +4,6 @@
 // about W * sum_i(1/tf_i) bars, so
 //   W = floor(target_bars / sum_i(1/tf_i)), rounded down to a multiple of the
 //   smallest timeframe, and at least one smallest timeframe.
-// Windows are [k*W, (k+1)*W) since the epoch (UTC-aligned; the same input
-// always gives the same cuts). The first window is the one holding the
-// earliest bar close of any stream; windows with no bars are skipped (the
-// cursor jumps to the window holding the next close) but window numbers stay
-// consecutive, so a consumer can tell that it has seen every window.
 #include "actors/fetcher/window_planner.hpp"
 
 #include <algorithm>
@@ -28,12 +23,10 @@ int64_t floor_div(int64_t a, int64_t b) {
   return q;
 }
 
-int64_t choose_window_ms(const std::vector<std::unique_ptr<BarSource>>& sources,
-                         size_t target_bars) {
-  if (sources.empty()) return 0;
+int64_t choose_window_ms(const std::vector<const BarSource*>& sources, size_t target_bars) {
   int64_t min_tf = kNoMore;
   double bars_per_ms = 0;
-  for (const auto& s : sources) {
+  for (const BarSource* s : sources) {
     const int64_t tf = s->timeframe_ms();
     min_tf = std::min(min_tf, tf);
     bars_per_ms += 1.0 / static_cast<double>(tf);
@@ -51,53 +44,80 @@ int64_t choose_window_ms(const std::vector<std::unique_ptr<BarSource>>& sources,
 
 }  // namespace
 
+WindowGrid WindowPlanner::grid_for(const std::vector<const BarSource*>& all, size_t target_bars) {
+  int64_t first_close = kNoMore;
+  for (const BarSource* s : all) first_close = std::min(first_close, s->next_close_ms());
+  if (all.empty() || first_close == kNoMore) return {};
+  WindowGrid g;
+  g.window_ms = choose_window_ms(all, target_bars);
+  g.origin_ms = floor_div(first_close, g.window_ms) * g.window_ms;
+  return g;
+}
+
+WindowPlanner::WindowPlanner(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources,
+                             WindowGrid grid)
+    : sources_(std::move(sources)), grid_(grid) {
+  std::sort(sources_.begin(), sources_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+namespace {
+std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> numbered(
+    std::vector<std::unique_ptr<BarSource>> sources) {
+  std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> out;
+  for (size_t i = 0; i < sources.size(); ++i) out.emplace_back(static_cast<uint32_t>(i), std::move(sources[i]));
+  return out;
+}
+std::vector<const BarSource*> pointers(const std::vector<std::unique_ptr<BarSource>>& s) {
+  std::vector<const BarSource*> out;
+  for (const auto& p : s) out.push_back(p.get());
+  return out;
+}
+}  // namespace
+
 WindowPlanner::WindowPlanner(std::vector<std::unique_ptr<BarSource>> sources, size_t target_bars)
-    : sources_(std::move(sources)), target_bars_(target_bars) {
-  window_ms_ = choose_window_ms(sources_, target_bars_);
-  done_ = sources_.empty();
+    : WindowPlanner(numbered(std::move(sources)), WindowGrid{}) {
+  std::vector<const BarSource*> all;
+  for (const auto& [id, s] : sources_) all.push_back(s.get());
+  grid_ = grid_for(all, target_bars);
+}
+
+std::optional<uint64_t> WindowPlanner::next_id() const {
+  if (grid_.window_ms <= 0) return std::nullopt;
+  int64_t first_close = kNoMore;
+  for (const auto& [id, s] : sources_) first_close = std::min(first_close, s->next_close_ms());
+  if (first_close == kNoMore) return std::nullopt;
+  // A source whose bars close before the grid's origin is a caller's error
+  // (the grid was made from all sources); clamp rather than wrap.
+  return static_cast<uint64_t>(std::max<int64_t>(0, floor_div(first_close - grid_.origin_ms, grid_.window_ms)));
 }
 
 std::optional<BarWindow> WindowPlanner::next() {
-  if (done_) return std::nullopt;
-
-  int64_t first_close = kNoMore;
-  for (const auto& s : sources_) first_close = std::min(first_close, s->next_close_ms());
-  if (first_close == kNoMore) {  // every source was empty from the start
-    done_ = true;
-    return std::nullopt;
-  }
-
-  // Skip empty windows: start at the window holding the earliest close.
-  // Every close before cursor_ms_ was read by an earlier window, so this
-  // never goes backwards (the max only guards against a misbehaving source;
-  // the first window may start before the epoch).
-  const int64_t aligned = floor_div(first_close, window_ms_) * window_ms_;
-  const int64_t start = next_window_ == 0 ? aligned : std::max(cursor_ms_, aligned);
-  const int64_t end = start > kNoMore - window_ms_ ? kNoMore : start + window_ms_;
+  const auto id = next_id();
+  if (!id) return std::nullopt;
+  const int64_t start = grid_.origin_ms + static_cast<int64_t>(*id) * grid_.window_ms;
+  const int64_t end = start > kNoMore - grid_.window_ms ? kNoMore : start + grid_.window_ms;
 
   BarWindow w;
-  w.window = next_window_++;
+  w.window = *id;
   w.start_ms = start;
   w.end_ms = end;
-  for (size_t i = 0; i < sources_.size(); ++i) {
+  for (auto* col : {&w.open, &w.high, &w.low, &w.close, &w.volume}) col->reserve(reserve_);
+  w.open_time_ms.reserve(reserve_);
+  for (auto& [stream, src] : sources_) {
     const uint32_t row = static_cast<uint32_t>(w.close.size());
-    const size_t n =
-        sources_[i]->read_until(end, w.open_time_ms, w.open, w.high, w.low, w.close, w.volume);
+    const size_t n = src->read_until(end, w.open_time_ms, w.open, w.high, w.low, w.close, w.volume);
     if (n == 0) continue;
-    w.streams.push_back(static_cast<uint32_t>(i));
+    w.streams.push_back(stream);
     w.offsets.push_back(row);
   }
   // offsets has one more entry than streams: rows of streams[k] are
   // [offsets[k], offsets[k+1]).
   w.offsets.push_back(static_cast<uint32_t>(w.close.size()));
-  cursor_ms_ = end;
-
-  bool more = false;
-  for (const auto& s : sources_) more = more || s->next_close_ms() != kNoMore;
-  if (!more) {
-    w.last = true;
-    done_ = true;
-  }
+  reserve_ = w.close.size() + w.close.size() / 8;
+  const auto after = next_id();
+  w.last = !after.has_value();
+  w.next_window = after.value_or(w.window);
   return w;
 }
 

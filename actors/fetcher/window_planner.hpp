@@ -1,13 +1,18 @@
 #pragma once
 // Cuts the bars of many streams into windows of simulated time: every bar
-// whose close time falls in [start, end) of window w, for all streams, in
-// one BarWindow. The window length is chosen so a window holds about
-// `target_bars` bars across all streams; windows are UTC-aligned and the
-// same input always gives the same windows. Rows in a window are grouped by
-// stream, streams in ascending id order, each stream's bars oldest first.
+// whose close time falls in [start, end) of a window, for the planner's
+// streams, in one BarWindow. Windows lie on one grid shared by every shard
+// of a node: window k is [origin + k*W, origin + (k+1)*W), with W chosen so
+// a window holds about `target_bars` bars across all streams, and origin
+// UTC-aligned to W. A planner skips windows in which its streams have no
+// bars, and says in each window which one it sends next (next_window), so
+// the arbiter can tell "nothing here" from "not yet arrived". Rows are
+// grouped by stream, streams in ascending id order, each oldest first. The
+// same input always gives the same windows.
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "actors/fetcher/bar_source.hpp"
@@ -15,24 +20,35 @@
 
 namespace tn {
 
+struct WindowGrid {
+  int64_t origin_ms = 0;
+  int64_t window_ms = 0;  // 0: no bars at all
+};
+
 class WindowPlanner {
  public:
-  // sources[i] is stream i.
+  // The grid for a set of sources (all shards' sources together).
+  static WindowGrid grid_for(const std::vector<const BarSource*>& all, size_t target_bars);
+
+  // One shard's planner: its streams (id, source), on a shared grid.
+  WindowPlanner(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, WindowGrid grid);
+  // A single planner over all streams (ids 0..n-1), grid computed here.
   WindowPlanner(std::vector<std::unique_ptr<BarSource>> sources, size_t target_bars);
 
-  // The next window, or nullopt when every source is exhausted. The last
-  // window returned has last == true.
+  // The next non-empty window, or nullopt when every source is exhausted.
+  // The last window returned has last == true.
   std::optional<BarWindow> next();
 
-  int64_t window_ms() const { return window_ms_; }
+  int64_t window_ms() const { return grid_.window_ms; }
+  const WindowGrid& grid() const { return grid_; }
 
  private:
-  std::vector<std::unique_ptr<BarSource>> sources_;
-  int64_t window_ms_ = 0;
-  int64_t cursor_ms_ = 0;  // start of the next window
-  uint64_t next_window_ = 0;
-  size_t target_bars_ = 0;
-  bool done_ = false;
+  // Id of the window holding the earliest unread close; nullopt if none.
+  std::optional<uint64_t> next_id() const;
+
+  std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources_;
+  WindowGrid grid_;
+  size_t reserve_ = 0;  // capacity hint: the size of the previous window
 };
 
 }  // namespace tn

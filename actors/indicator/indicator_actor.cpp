@@ -8,7 +8,9 @@ caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t>
                               caf::actor next) {
   auto core = std::make_shared<IndicatorCore>(ma_periods);
   return {
-      [=](const BarWindow& w) { self->send(next, core->compute(w)); },
+      // Non-const: CAF hands over the window without a copy when this actor
+      // holds the only reference, and the bars move on into the snapshot.
+      [=](BarWindow& w) { self->send(next, core->compute(std::move(w))); },
   };
 }
 

@@ -7,16 +7,10 @@ IndicatorCore::IndicatorCore(const std::vector<int32_t>& ma_periods) {
   for (int32_t p : ma_periods) ma_.emplace_back(p);
 }
 
-SnapshotWindow IndicatorCore::compute(const BarWindow& w) {
+SnapshotWindow IndicatorCore::compute(BarWindow&& in) {
   SnapshotWindow s;
-  s.window = w.window;
-  s.start_ms = w.start_ms;
-  s.end_ms = w.end_ms;
-  s.last = w.last;
-  s.streams = w.streams;
-  s.offsets = w.offsets;
-  s.open_time_ms = w.open_time_ms;
-  s.close = w.close;
+  s.bars = std::move(in);
+  const BarWindow& w = s.bars;
   const size_t n = w.bars();
   s.ma.resize(n);
   s.distance.resize(n);

@@ -13,11 +13,13 @@ SignalCore::SignalCore(std::vector<MaDistanceParams> params, int64_t equity_inte
     : params_(std::move(params)), state_(params_.size()), interval_ms_(equity_interval_ms),
       shard_(shard) {}
 
-SignalWindow SignalCore::evaluate(const SnapshotWindow& s) {
+SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
+  const BarWindow& s = snap.bars;
   SignalWindow out;
   out.window = s.window;
   out.end_ms = s.end_ms;
   out.last = s.last;
+  out.next_window = s.next_window;
   out.shard = shard_;
   out.bars = s.bars();
   for (size_t k = 0; k < s.streams.size(); ++k) {
@@ -26,19 +28,21 @@ SignalWindow SignalCore::evaluate(const SnapshotWindow& s) {
     StreamState& st = state_[id];
     for (uint32_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i) {
       const int64_t close_ms = s.open_time_ms[i] + p.tf_ms;
-      const double d = s.distance[i];
+      const double d = snap.distance[i];
       const int rule = ma_distance_rule(d, p.buy_threshold, p.sell_threshold);
       if (rule != 0)  // rare: the only per-bar work that leaves this loop
         out.candidates.push_back(Candidate{id, s.open_time_ms[i], close_ms,
-                                           rule == 1 ? kSideBuy : kSideSell, s.close[i], s.ma[i],
+                                           rule == 1 ? kSideBuy : kSideSell, s.close[i], snap.ma[i],
                                            d});
       // A mark is the last close at or before a boundary: known once a bar
       // past that boundary arrives, so it is emitted one bar late.
-      const int64_t boundary = ceil_div(close_ms, interval_ms_);
-      if (st.seen && boundary != st.pending_boundary)
-        out.marks.push_back(Mark{id, st.pending_boundary * interval_ms_, st.last_close});
-      st.pending_boundary = boundary;
-      st.seen = true;
+      // Closes only increase, so the boundary changes only when a close
+      // passes the pending one: one compare per bar, no division.
+      if (!st.seen || close_ms > st.pending_boundary_ms) {
+        if (st.seen) out.marks.push_back(Mark{id, st.pending_boundary_ms, st.last_close});
+        st.pending_boundary_ms = ceil_div(close_ms, interval_ms_) * interval_ms_;
+        st.seen = true;
+      }
       st.last_close_ms = close_ms;
       st.last_close = s.close[i];
     }

@@ -38,7 +38,7 @@ class SignalCore {
   struct StreamState {
     int64_t last_close_ms = INT64_MIN;
     double last_close = 0;
-    int64_t pending_boundary = 0;  // in units of the equity interval
+    int64_t pending_boundary_ms = 0;  // the equity boundary the last close belongs to
     bool seen = false;
   };
   std::vector<MaDistanceParams> params_;

@@ -34,7 +34,7 @@ OrderResult sample_result() {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_message_round_trips) {
-  BarWindow w{3, 10, 20, true, {1, 4}, {0, 1, 2}, {5, 6}, {1, 2}, {3, 4}, {0.5, 1}, {2, 3}, {9, 8}};
+  BarWindow w{3, 10, 20, true, 0, {1, 4}, {0, 1, 2}, {5, 6}, {1, 2}, {3, 4}, {0.5, 1}, {2, 3}, {9, 8}};
   auto w2 = round_trip(w);
   BOOST_TEST(w2.window == 3u);
   BOOST_TEST(w2.last);
@@ -42,10 +42,11 @@ BOOST_AUTO_TEST_CASE(every_message_round_trips) {
   BOOST_TEST(w2.offsets == w.offsets);
   BOOST_TEST(w2.close == w.close);
   BOOST_TEST(w2.volume == w.volume);
-  SnapshotWindow s{1, 2, 3, false, {0}, {0, 1}, {7}, {1.5}, {1.25}, {-3.5}};
+  SnapshotWindow s{w, {1.5, 2}, {1.25, -3.5}};
   auto s2 = round_trip(s);
   BOOST_TEST(s2.distance == s.distance);
-  SignalWindow sw{4, 99, true, 1, 1000, {Candidate{2, 5, 6, kSideSell, 1, 2, 3}}, {Mark{2, 7, 8.5}}};
+  BOOST_TEST(s2.bars.close == w.close);
+  SignalWindow sw{4, 99, true, 0, 1, 1000, {Candidate{2, 5, 6, kSideSell, 1, 2, 3}}, {Mark{2, 7, 8.5}}};
   auto sw2 = round_trip(sw);
   BOOST_REQUIRE(sw2.candidates.size() == 1u);
   BOOST_TEST(sw2.candidates[0].side == kSideSell);

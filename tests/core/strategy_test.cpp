@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(signal_core_finds_candidates_and_marks) {
   IndicatorCore ind({3});
   SignalCore sig({MaDistanceParams{H, -5.0, 5.0}}, 2 * H, 7);
   auto w = window_of(0, {{0, {100, 100, 100, 90, 100, 120}}}, H, 0);
-  auto out = sig.evaluate(ind.compute(w));
+  auto out = sig.evaluate(ind.compute(std::move(w)));
   BOOST_TEST(out.shard == 7u);
   BOOST_TEST(out.bars == 6u);
   BOOST_REQUIRE(out.candidates.size() == 2u);
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(signal_core_last_window_marks_final_prices) {
   SignalCore sig({MaDistanceParams{H, -5, 5}, MaDistanceParams{H, -5, 5}}, 24 * H, 0);
   auto w = window_of(0, {{0, {1, 2, 3}}, {1, {4, 5}}}, H, 0);
   w.last = true;
-  auto out = sig.evaluate(ind.compute(w));
+  auto out = sig.evaluate(ind.compute(std::move(w)));
   // No day boundary is passed: only the final closes are marked.
   BOOST_REQUIRE(out.marks.size() == 2u);
   BOOST_TEST(out.marks[0].stream == 0u);

@@ -71,8 +71,11 @@ void check_windows(const std::vector<Stream>& streams, const std::vector<BarWind
   std::vector<BarSeries> got(streams.size());
   for (size_t n = 0; n < ws.size(); ++n) {
     const BarWindow& w = ws[n];
-    BOOST_TEST(w.window == n);
     BOOST_TEST(w.last == (n + 1 == ws.size()));
+    // Ids are grid positions: increasing, each window naming the next one.
+    if (n > 0) BOOST_TEST(w.window > ws[n - 1].window);
+    if (n + 1 < ws.size()) BOOST_TEST(w.next_window == ws[n + 1].window);
+    BOOST_TEST(w.start_ms - ws[0].start_ms == static_cast<int64_t>(w.window - ws[0].window) * window_ms);
     BOOST_TEST(w.end_ms - w.start_ms == window_ms);
     BOOST_TEST(w.start_ms % window_ms == 0);  // UTC-aligned
     if (n > 0) BOOST_TEST(w.start_ms >= ws[n - 1].end_ms);
@@ -201,7 +204,8 @@ BOOST_AUTO_TEST_CASE(empty_windows_are_skipped_across_the_33_hour_gap) {
   BOOST_TEST(ws[n].end_ms == before + 2 * kHour);
   BOOST_TEST(ws[n + 1].start_ms - ws[n].end_ms == 33 * kHour);
   BOOST_TEST(ws[n + 1].open_time_ms[0] == before + 34 * kHour);
-  BOOST_TEST(ws[n + 1].window == ws[n].window + 1);  // numbering stays consecutive
+  BOOST_TEST(ws[n + 1].window == ws[n].window + 34);  // ids are grid positions
+  BOOST_TEST(ws[n].next_window == ws[n + 1].window);  // and the gap is announced
 }
 
 BOOST_AUTO_TEST_CASE(synthetic_gap_with_two_streams) {
