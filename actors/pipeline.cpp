@@ -25,7 +25,7 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
                          spec.min_trade_value, spec.fee_rate, p.events);
   p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance,
-                          spec.status_interval_ms, spec.store, p.events);
+                          spec.status_interval_ms, spec.equity_interval_ms, spec.store, p.events);
   p.arbiter = spawn_arbiter(sys, ArbiterCore(spec.streams, spec.account), shards, p.executor,
                             p.portfolio, spec.store, p.events, spec.progress);
   std::vector<int32_t> periods;

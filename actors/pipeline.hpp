@@ -64,7 +64,8 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
                              double fee_rate, caf::group events);
 caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
                               std::string quote, Amount quote_balance, int64_t status_interval_ms,
-                              std::shared_ptr<storage::Store> store, caf::group events);
+                              int64_t equity_interval_ms, std::shared_ptr<storage::Store> store,
+                              caf::group events);
 // first_seq: the first log entry to publish/tell (decided before spawning:
 // an actor's init may run later, after events were already appended).
 caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqPublisher> pub,

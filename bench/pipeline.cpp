@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "actors/indicator/indicator_core.hpp"
 #include "actors/indicator/rolling_mean.hpp"
 #include "actors/pipeline.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
@@ -35,6 +36,12 @@ constexpr double kSigma = 0.002, kBuyPct = -2.0, kSellPct = 2.0, kAlloc = 0.10;
 constexpr int32_t kMa = 20;
 constexpr int64_t kTf = 60'000, kFirstOpen = 1577836800000;  // 2020-01-01
 const Amount kStart = 10000 * kAmountScale, kMin = 10 * kAmountScale;
+
+// Bars per window ([backtest] batch_bars); TN_BENCH_BATCH overrides, to explore.
+size_t batch_bars() {
+  const char* e = std::getenv("TN_BENCH_BATCH");
+  return e ? std::strtoul(e, nullptr, 10) : 16384;
+}
 
 double secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
 
@@ -99,7 +106,7 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
     std::snprintf(sym, sizeof sym, "S%04zu", i);
     spec.streams.push_back({std::string(sym) + "USDT", sym, "USDT", "1m", kTf, kMa, kBuyPct, kSellPct, kAlloc});
   }
-  spec.planners = shard_planners(std::move(sources), 2, 16384);
+  spec.planners = shard_planners(std::move(sources), 2, batch_bars(), false);
   spec.store = store;
   spec.publisher = std::shared_ptr<ZmqPublisher>(ZmqPublisher::open("tcp://127.0.0.1:0", 100000).value().release());
   spec.account = "bench";
@@ -117,6 +124,37 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
   flush_events(sys, p);
   stop_pipeline(p);
   return r;
+}
+
+std::vector<std::unique_ptr<BarSource>> series_sources(const std::vector<std::vector<double>>& closes);
+
+// The pipeline's per-bar stages run back to back on one thread, no actors:
+// where the time goes, for whoever tunes this.
+void stages_alone(const std::vector<std::vector<double>>& closes) {
+  auto planners = shard_planners(series_sources(closes), 1, batch_bars(), false);
+  std::vector<int32_t> periods(closes.size(), kMa);
+  std::vector<MaDistanceParams> params(closes.size(), MaDistanceParams{kTf, kBuyPct, kSellPct});
+  IndicatorCore ind(periods);
+  SignalCore sig(params, 86400000, 0);
+  double t_plan = 0, t_ind = 0, t_sig = 0;
+  uint64_t bars = 0;
+  while (true) {
+    auto t0 = Clock::now();
+    auto w = planners[0]->next();
+    t_plan += secs(t0);
+    if (!w) break;
+    bars += w->bars();
+    t0 = Clock::now();
+    auto snap = ind.compute(std::move(*w));
+    t_ind += secs(t0);
+    t0 = Clock::now();
+    auto out = sig.evaluate(snap);
+    t_sig += secs(t0);
+  }
+  const double b = static_cast<double>(bars);
+  std::printf("  stages alone, one thread, ns/bar: planner (copy into windows) %.2f, indicator %.2f, "
+              "signal %.2f; together %.1f M bars/s\n",
+              t_plan / b * 1e9, t_ind / b * 1e9, t_sig / b * 1e9, b / (t_plan + t_ind + t_sig) / 1e6);
 }
 
 std::vector<std::vector<double>> make_closes(size_t streams, size_t bars) {
@@ -153,6 +191,11 @@ std::vector<std::unique_ptr<BarSource>> series_sources(const std::vector<std::ve
 caf::actor_system_config& caf_config() {
   static caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::tn>();
+  if (const char* p = std::getenv("TN_BENCH_POLICY")) cfg.set("scheduler.policy", caf::atom_from_string(p));
+  if (const char* p = std::getenv("TN_BENCH_RELAXED_US"))
+    cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::microseconds(std::atoi(p))});
+  if (const char* p = std::getenv("TN_BENCH_MODERATE_US"))
+    cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::microseconds(std::atoi(p))});
   return cfg;
 }
 
@@ -203,6 +246,7 @@ void compare(caf::actor_system& sys, size_t streams, size_t bars, double target,
               static_cast<unsigned long long>(loop.trades),
               static_cast<unsigned long long>(pipe.run.trades),
               static_cast<unsigned long long>(pipe.run.signals), make_s);
+  stages_alone(closes);
   if (streams > 1) {
     const auto w0 = Clock::now();
     (void)write_backtest_files(dir, "bench", pipe.run, summarize(pipe.run, pipe.seconds));
@@ -223,11 +267,14 @@ int main(int argc, char** argv) {
   std::printf("bench/pipeline: synthetic 1m random walk (sd %.1f%%/bar), MA%d, thresholds %.0f%% / +%.0f%%, "
               "2 indicator/signal shards, LMDB without fsync, ZeroMQ XPUB on loopback\n",
               kSigma * 100, kMa, kBuyPct, kSellPct);
-  rss_case(many, per, dir + "/rss");  // first, before this process grows
+  // TN_BENCH_CASE=one|many|rss runs just that part (for profiling).
+  const char* only = std::getenv("TN_BENCH_CASE");
+  auto want = [&](const char* c) { return !only || std::string(only) == c; };
+  if (want("rss")) rss_case(many, per, dir + "/rss");  // first, before this process grows
   {
     caf::actor_system sys{caf_config()};
-    compare(sys, 1, big, 0.25, dir);
-    compare(sys, many, per, 0.50, dir);
+    if (want("one")) compare(sys, 1, big, 0.25, dir);
+    if (want("many")) compare(sys, many, per, 0.50, dir);
   }
   const std::string csv = std::string(TN_SOURCE_DIR) + "/data/binance/BTCUSDT-1h.csv";
   const auto c0 = Clock::now();

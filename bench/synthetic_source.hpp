@@ -35,18 +35,18 @@ class SyntheticSource final : public BarSource {
   SyntheticSource(uint64_t seed, double sigma, size_t bars, int64_t tf_ms, int64_t first_open_ms)
       : walk_(seed, sigma), left_(bars), tf_ms_(tf_ms), next_open_(first_open_ms) {}
 
-  size_t read_until(int64_t end_close_ms, std::vector<int64_t>& open_time, std::vector<double>& open,
-                    std::vector<double>& high, std::vector<double>& low, std::vector<double>& close,
-                    std::vector<double>& volume) override {
+  size_t read_until(int64_t end_close_ms, std::vector<int64_t>& open_time, std::vector<double>* open,
+                    std::vector<double>* high, std::vector<double>* low, std::vector<double>& close,
+                    std::vector<double>* volume) override {
     size_t n = 0;
     while (left_ > 0 && next_open_ + tf_ms_ < end_close_ms) {
       const double o = walk_.price(), c = walk_.step();
       open_time.push_back(next_open_);
-      open.push_back(o);
-      high.push_back(std::max(o, c) * 1.0005);
-      low.push_back(std::min(o, c) * 0.9995);
+      if (open) open->push_back(o);
+      if (high) high->push_back(std::max(o, c) * 1.0005);
+      if (low) low->push_back(std::min(o, c) * 0.9995);
       close.push_back(c);
-      volume.push_back(1.0);
+      if (volume) volume->push_back(1.0);
       next_open_ += tf_ms_;
       --left_;
       ++n;

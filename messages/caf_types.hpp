@@ -71,7 +71,7 @@ typename Inspector::result_type inspect(Inspector& f, OrderResult& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PortfolioFeed& x) {
-  return f(caf::meta::type_name("PortfolioFeed"), x.window, x.fills, x.marks);
+  return f(caf::meta::type_name("PortfolioFeed"), x.window, x.end_ms, x.last, x.fills, x.marks);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, EquityPoint& x) {

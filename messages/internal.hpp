@@ -18,9 +18,11 @@ namespace tn {
 // so valuation follows the same simulated time as the decisions.
 struct PortfolioFeed {
   uint64_t window = 0;
+  int64_t end_ms = 0;  // everything closing before this is in this or earlier feeds
+  bool last = false;   // the run's final feed
   std::vector<OrderResult> fills;
   std::vector<Mark> marks;
-  MSGPACK_DEFINE_MAP(window, fills, marks);
+  MSGPACK_DEFINE_MAP(window, end_ms, last, fills, marks);
 };
 
 struct EquityPoint {

@@ -21,7 +21,10 @@ struct BarWindow {
   std::vector<uint32_t> streams;  // stream id of each run of rows
   std::vector<uint32_t> offsets;  // rows of streams[i]: [offsets[i], offsets[i+1])
   std::vector<int64_t> open_time_ms;
-  std::vector<double> open, high, low, close, volume;
+  std::vector<double> close;
+  // Empty unless the node's strategies or stream need them (see
+  // WindowPlanner): the MA strategy reads only open times and closes.
+  std::vector<double> open, high, low, volume;
 
   size_t bars() const { return close.size(); }
   MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, next_window, streams, offsets, open_time_ms,

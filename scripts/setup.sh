@@ -16,6 +16,7 @@ packages=(
   libcli11-dev                    # command lines
   nlohmann-json3-dev              # JSON output
   libspdlog-dev libfmt-dev        # logging and formatting
+  libhowardhinnant-date-dev tzdata  # time zones for cron jobs (date/tz.h, system tzdata)
   python3-zmq python3-msgpack     # the README's Python subscriber example (tested)
 )
 missing=()

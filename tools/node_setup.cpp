@@ -39,7 +39,8 @@ Status apply_data_override(Config& cfg, const std::string& spec) {
 }
 
 std::vector<std::shared_ptr<WindowPlanner>> shard_planners(
-    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars) {
+    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars,
+    bool full_bars) {
   if (shards == 0) shards = 1;
   std::vector<const BarSource*> all;
   for (const auto& s : sources) all.push_back(s.get());
@@ -48,7 +49,7 @@ std::vector<std::shared_ptr<WindowPlanner>> shard_planners(
   for (size_t i = 0; i < sources.size(); ++i)
     parts[i % shards].emplace_back(static_cast<uint32_t>(i), std::move(sources[i]));
   std::vector<std::shared_ptr<WindowPlanner>> out;
-  for (auto& p : parts) out.push_back(std::make_shared<WindowPlanner>(std::move(p), grid));
+  for (auto& p : parts) out.push_back(std::make_shared<WindowPlanner>(std::move(p), grid, full_bars));
   return out;
 }
 
@@ -64,7 +65,8 @@ Result<std::vector<std::shared_ptr<WindowPlanner>>> load_planners(const Config& 
   }
   // More shards than streams would only add idle actors.
   const uint32_t shards = std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(sources.size()));
-  return shard_planners(std::move(sources), shards, cfg.batch_bars);
+  // The MA strategy reads closes only; full bars when they are published.
+  return shard_planners(std::move(sources), shards, cfg.batch_bars, cfg.publish_bars);
 }
 
 }  // namespace tn

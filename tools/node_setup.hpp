@@ -21,7 +21,8 @@ Status apply_data_override(Config& cfg, const std::string& spec);
 // One planner per shard over a shared window grid: stream i goes to shard
 // i % shards. The grid is made from all sources.
 std::vector<std::shared_ptr<WindowPlanner>> shard_planners(
-    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars);
+    std::vector<std::unique_ptr<BarSource>> sources, uint32_t shards, size_t target_bars,
+    bool full_bars);
 
 // Loads every stream's CSV (validated) and shards it as [backtest] says.
 // Errors name file, line and problem.

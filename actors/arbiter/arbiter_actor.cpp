@@ -71,6 +71,8 @@ bool all_finished(const ArbiterState& st) {
 void finish_window(Self* self) {
   auto& st = self->state;
   st.feed.window = st.window;
+  st.feed.end_ms = st.end_ms;
+  st.feed.last = all_finished(st);
   self->send(st.portfolio, std::move(st.feed));
   st.feed = PortfolioFeed{};
   ++st.result.windows;

@@ -25,10 +25,17 @@ class BarSource {
   virtual ~BarSource() = default;
   // Appends to the columns every remaining bar whose close time
   // (open + tf) is < end_close_ms. Returns how many were appended.
+  // open_time and close are always filled; a null open/high/low/volume
+  // column is not wanted (the node's strategies do not read it) and is
+  // skipped: copying bytes nobody reads is most of a window's cost.
   virtual size_t read_until(int64_t end_close_ms, std::vector<int64_t>& open_time,
-                            std::vector<double>& open, std::vector<double>& high,
-                            std::vector<double>& low, std::vector<double>& close,
-                            std::vector<double>& volume) = 0;
+                            std::vector<double>* open, std::vector<double>* high,
+                            std::vector<double>* low, std::vector<double>& close,
+                            std::vector<double>* volume) = 0;
+  // A hint that read_until comes soon: start loading the next bars into the
+  // cache. With thousands of streams a window takes a few bars from each,
+  // and waiting for memory stream after stream is most of the cost.
+  virtual void prefetch() const {}
   // Close time of the next bar not yet read; INT64_MAX when exhausted.
   virtual int64_t next_close_ms() const = 0;
   virtual int64_t timeframe_ms() const = 0;

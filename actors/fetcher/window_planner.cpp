@@ -55,8 +55,8 @@ WindowGrid WindowPlanner::grid_for(const std::vector<const BarSource*>& all, siz
 }
 
 WindowPlanner::WindowPlanner(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources,
-                             WindowGrid grid)
-    : sources_(std::move(sources)), grid_(grid) {
+                             WindowGrid grid, bool full_bars)
+    : sources_(std::move(sources)), grid_(grid), full_bars_(full_bars) {
   std::sort(sources_.begin(), sources_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 }
@@ -102,11 +102,20 @@ std::optional<BarWindow> WindowPlanner::next() {
   w.window = *id;
   w.start_ms = start;
   w.end_ms = end;
-  for (auto* col : {&w.open, &w.high, &w.low, &w.close, &w.volume}) col->reserve(reserve_);
+  auto* open = full_bars_ ? &w.open : nullptr;
+  auto* high = full_bars_ ? &w.high : nullptr;
+  auto* low = full_bars_ ? &w.low : nullptr;
+  auto* volume = full_bars_ ? &w.volume : nullptr;
+  for (auto* col : {open, high, low, &w.close, volume})
+    if (col) col->reserve(reserve_);
   w.open_time_ms.reserve(reserve_);
-  for (auto& [stream, src] : sources_) {
+  constexpr size_t kAhead = 4;  // streams to prefetch ahead of the one being read
+  for (size_t i = 0; i < std::min(kAhead, sources_.size()); ++i) sources_[i].second->prefetch();
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    auto& [stream, src] = sources_[i];
+    if (i + kAhead < sources_.size()) sources_[i + kAhead].second->prefetch();
     const uint32_t row = static_cast<uint32_t>(w.close.size());
-    const size_t n = src->read_until(end, w.open_time_ms, w.open, w.high, w.low, w.close, w.volume);
+    const size_t n = src->read_until(end, w.open_time_ms, open, high, low, w.close, volume);
     if (n == 0) continue;
     w.streams.push_back(stream);
     w.offsets.push_back(row);

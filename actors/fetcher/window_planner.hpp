@@ -31,7 +31,10 @@ class WindowPlanner {
   static WindowGrid grid_for(const std::vector<const BarSource*>& all, size_t target_bars);
 
   // One shard's planner: its streams (id, source), on a shared grid.
-  WindowPlanner(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, WindowGrid grid);
+  // full_bars: fill open/high/low/volume too; otherwise windows carry only
+  // open times and closes (all the MA strategy reads) and those stay empty.
+  WindowPlanner(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, WindowGrid grid,
+                bool full_bars = true);
   // A single planner over all streams (ids 0..n-1), grid computed here.
   WindowPlanner(std::vector<std::unique_ptr<BarSource>> sources, size_t target_bars);
 
@@ -49,6 +52,7 @@ class WindowPlanner {
   std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources_;
   WindowGrid grid_;
   size_t reserve_ = 0;  // capacity hint: the size of the previous window
+  bool full_bars_ = true;
 };
 
 }  // namespace tn

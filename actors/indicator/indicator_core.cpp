@@ -15,15 +15,9 @@ SnapshotWindow IndicatorCore::compute(BarWindow&& in) {
   s.ma.resize(n);
   s.distance.resize(n);
   for (size_t k = 0; k < w.streams.size(); ++k) {
-    RollingMean& rm = ma_.at(w.streams[k]);
-    const double* close = w.close.data();
-    double* ma = s.ma.data();
-    double* dist = s.distance.data();
-    for (uint32_t i = w.offsets[k]; i < w.offsets[k + 1]; ++i) {
-      const double m = rm.push(close[i]);
-      ma[i] = m;
-      dist[i] = ma_distance_pct(close[i], m);  // NaN while m is NaN
-    }
+    const uint32_t a = w.offsets[k], b = w.offsets[k + 1];
+    // distance is NaN while the mean is (fewer than ma_period bars).
+    ma_.at(w.streams[k]).push_run(w.close.data() + a, b - a, s.ma.data() + a, s.distance.data() + a);
   }
   return s;
 }

@@ -4,11 +4,14 @@
 // cannot accumulate over millions of bars (amortised O(1) still).
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace tn {
 
 class RollingMean {
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
  public:
   explicit RollingMean(int32_t period = 1) : ring_(period > 0 ? period : 1, 0.0) {}
 
@@ -25,7 +28,37 @@ class RollingMean {
       sum_ = s;
     }
     if (count_ < n) ++count_;
-    return count_ == n ? sum_ / static_cast<double>(n) : std::nan("");
+    return count_ == n ? sum_ / static_cast<double>(n) : kNaN;
+  }
+
+  // push() over a run of values, writing the mean and the distance of each
+  // value from it (percent). Same results as push() one by one; the state
+  // lives in locals meanwhile, so stores to the outputs (which could alias
+  // the ring, as far as the compiler knows) do not force reloads per value.
+  void push_run(const double* x, size_t n, double* mean_out, double* distance_out) {
+    double* ring = ring_.data();
+    const size_t len = ring_.size();
+    double sum = sum_;
+    size_t pos = pos_, count = count_;
+    const double dlen = static_cast<double>(len);  // divide, not multiply by 1/len: the exact mean
+    for (size_t i = 0; i < n; ++i) {
+      const double v = x[i];
+      sum += v - ring[pos];
+      ring[pos] = v;
+      if (++pos == len) {
+        pos = 0;
+        double s = 0;
+        for (size_t k = 0; k < len; ++k) s += ring[k];
+        sum = s;
+      }
+      if (count < len) ++count;
+      const double m = count == len ? sum / dlen : kNaN;
+      mean_out[i] = m;
+      distance_out[i] = (v - m) / m * 100.0;
+    }
+    sum_ = sum;
+    pos_ = pos;
+    count_ = count;
   }
 
   int32_t period() const { return static_cast<int32_t>(ring_.size()); }

@@ -2,6 +2,7 @@
 // channels. The log channel (spdlog) is the only one so far.
 #include <spdlog/spdlog.h>
 
+#include "actors/event_cursor.hpp"
 #include "actors/notifier/notifier_core.hpp"
 #include "actors/pipeline.hpp"
 #include "storage/store.hpp"
@@ -13,18 +14,13 @@ caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<stora
   self->join(events);
   auto next = std::make_shared<uint64_t>(first_seq);
   auto tell_upto = [=](uint64_t upto) {
-    while (*next <= upto) {
-      auto batch = store->events().read_from(*next, 256);
-      if (!batch || batch->empty()) return;
-      for (auto& [seq, bytes] : batch.value()) {
-        *next = seq + 1;
-        auto line = describe_event(bytes);
-        if (!line)
-          spdlog::warn("event {} unreadable: {}", seq, line.error().to_string());
-        else if (line.value())
-          spdlog::info("{}", *line.value());
-      }
-    }
+    read_events_upto(store->events(), *next, upto, [](uint64_t seq, const std::string& bytes) {
+      auto line = describe_event(bytes);
+      if (!line)
+        spdlog::warn("event {} unreadable: {}", seq, line.error().to_string());
+      else if (line.value())
+        spdlog::info("{}", *line.value());
+    });
   };
   return {
       [=](events_atom, uint64_t upto) { tell_upto(upto); },

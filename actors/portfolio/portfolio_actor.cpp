@@ -9,12 +9,13 @@ namespace tn {
 
 caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
                               std::string quote, Amount quote_balance, int64_t status_interval_ms,
-                              std::shared_ptr<storage::Store> store, caf::group events) {
+                              int64_t equity_interval_ms, std::shared_ptr<storage::Store> store,
+                              caf::group events) {
   auto core = std::make_shared<PortfolioCore>(std::move(streams), std::move(quote), quote_balance,
-                                              status_interval_ms);
+                                              status_interval_ms, equity_interval_ms);
   return {
       [=](const PortfolioFeed& f) {
-        core->apply_window(f.fills, f.marks);
+        core->apply_window(f.fills, f.marks, f.end_ms, f.last);
         std::vector<storage::EventLog::Draft> drafts;
         for (const auto& st : core->take_due_statuses())
           drafts.push_back({topic::portfolio_status, encode(st), st.time_ms * 1'000'000});

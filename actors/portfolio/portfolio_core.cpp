@@ -6,9 +6,14 @@
 namespace tn {
 
 PortfolioCore::PortfolioCore(std::vector<StreamMeta> streams, std::string quote,
-                             Amount quote_balance, int64_t status_interval_ms)
+                             Amount quote_balance, int64_t status_interval_ms,
+                             int64_t equity_interval_ms)
     : streams_(std::move(streams)), quote_name_(std::move(quote)), quote_(quote_balance),
-      status_interval_ms_(status_interval_ms > 0 ? status_interval_ms : 1) {}
+      status_interval_ms_(status_interval_ms > 0 ? status_interval_ms : 1),
+      equity_interval_ms_(equity_interval_ms > 0 ? equity_interval_ms : 86400000) {
+  // std::map nodes never move: the pointers stay valid as positions come and go.
+  for (const StreamMeta& m : streams_) by_stream_.push_back(&pos_[m.symbol]);
+}
 
 void PortfolioCore::apply_fill(const OrderResult& r) {
   if (!r.filled) return;
@@ -50,24 +55,45 @@ void PortfolioCore::record_equity(int64_t t) {
   }
 }
 
+void PortfolioCore::record_boundaries_before(int64_t t) {
+  while (next_boundary_ < t) {
+    record_equity(next_boundary_);
+    next_boundary_ += equity_interval_ms_;
+  }
+}
+
 void PortfolioCore::apply_window(const std::vector<OrderResult>& fills,
-                                 const std::vector<Mark>& marks) {
+                                 const std::vector<Mark>& marks, int64_t window_end_ms, bool last) {
   std::vector<const Mark*> m;
   m.reserve(marks.size());
   for (const Mark& x : marks) m.push_back(&x);
   std::stable_sort(m.begin(), m.end(), [](const Mark* a, const Mark* b) { return a->time_ms < b->time_ms; });
-  size_t f = 0;
-  for (size_t i = 0; i < m.size();) {
-    const int64_t t = m[i]->time_ms;
-    while (f < fills.size() && fills[f].request.decided_at_ms <= t) apply_fill(fills[f++]);
-    for (; i < m.size() && m[i]->time_ms == t; ++i) {
-      const StreamMeta& s = streams_.at(m[i]->stream);
-      PositionPnl& p = pos_[s.symbol];
-      p.last_price = m[i]->price;
+  auto start_at = [&](int64_t t) {
+    if (next_boundary_ == INT64_MIN)
+      next_boundary_ = (t / equity_interval_ms_ + (t % equity_interval_ms_ > 0)) * equity_interval_ms_;
+  };
+  size_t f = 0, i = 0;
+  while (f < fills.size() || i < m.size()) {
+    const bool fill_next = i == m.size() || (f < fills.size() && fills[f].request.decided_at_ms <= m[i]->time_ms);
+    const int64_t t = fill_next ? fills[f].request.decided_at_ms : m[i]->time_ms;
+    start_at(t);
+    record_boundaries_before(t);  // events at exactly B belong to B
+    if (fill_next) {
+      apply_fill(fills[f++]);
+    } else {
+      by_stream_.at(m[i]->stream)->last_price = m[i]->price;
+      ++i;
     }
-    record_equity(t);
+    max_time_ = std::max(max_time_, t);
   }
-  while (f < fills.size()) apply_fill(fills[f++]);
+  // Boundaries inside this window are complete: nothing at or before them
+  // can still come.
+  while (next_boundary_ != INT64_MIN && next_boundary_ <= max_time_ && next_boundary_ < window_end_ms) {
+    record_equity(next_boundary_);
+    next_boundary_ += equity_interval_ms_;
+  }
+  if (last && max_time_ != INT64_MIN && (equity_.empty() || equity_.back().time_ms < max_time_))
+    record_equity(max_time_);
 }
 
 PortfolioStatusEvent PortfolioCore::status(int64_t time_ms) const {

@@ -26,11 +26,17 @@ struct PositionPnl {
 class PortfolioCore {
  public:
   PortfolioCore(std::vector<StreamMeta> streams, std::string quote, Amount quote_balance,
-                int64_t status_interval_ms);
+                int64_t status_interval_ms, int64_t equity_interval_ms);
 
-  // Fills and marks of one window; fills at a time t are applied before
-  // marks at t. Appends an equity point per distinct mark time.
-  void apply_window(const std::vector<OrderResult>& fills, const std::vector<Mark>& marks);
+  // Fills and marks (prices at close times) of one window, applied in time
+  // order. The equity curve gets a point at every equity boundary B (UTC
+  // multiples of the interval) valued with everything at or before B: a
+  // boundary is written once an event after it arrives, or at the end of a
+  // window that lies past it, so the curve does not depend on how the run
+  // was cut into windows. `last`: the run is over; a final point at the
+  // last close is added.
+  void apply_window(const std::vector<OrderResult>& fills, const std::vector<Mark>& marks,
+                    int64_t window_end_ms, bool last);
   void apply_fill(const OrderResult& r);
 
   Amount total_value() const;
@@ -47,8 +53,10 @@ class PortfolioCore {
 
  private:
   void record_equity(int64_t t);
+  void record_boundaries_before(int64_t t);  // every boundary < t not yet written
 
   std::vector<StreamMeta> streams_;
+  std::vector<PositionPnl*> by_stream_;  // stream id -> its symbol's entry in pos_
   std::string quote_name_;
   Amount quote_ = 0;
   std::map<std::string, PositionPnl> pos_;  // by symbol
@@ -56,6 +64,9 @@ class PortfolioCore {
   Amount peak_ = 0;
   double max_dd_ = 0;
   int64_t status_interval_ms_;
+  int64_t equity_interval_ms_;
+  int64_t next_boundary_ = INT64_MIN;  // unset until the first event
+  int64_t max_time_ = INT64_MIN;
   int64_t last_status_bucket_ = INT64_MIN;
   std::vector<PortfolioStatusEvent> due_status_;
 };

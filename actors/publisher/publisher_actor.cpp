@@ -2,6 +2,7 @@
 // the bus, publishes the log from its cursor to N, in seq order, over
 // ZeroMQ. Reading from the log (not from the messages) means the stream is
 // exactly the log: no reordering between writers, no hole.
+#include "actors/event_cursor.hpp"
 #include "actors/pipeline.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "messages/envelope.hpp"
@@ -12,15 +13,10 @@ namespace tn {
 namespace {
 void publish_upto(std::shared_ptr<ZmqPublisher>& pub, storage::Store& store, uint64_t& next,
                   uint64_t upto) {
-  while (next <= upto) {
-    auto batch = store.events().read_from(next, 1024);
-    if (!batch || batch->empty()) return;
-    for (auto& [seq, bytes] : batch.value()) {
-      auto env = decode_envelope(bytes);
-      if (pub && env) (void)pub->publish(env->header.type, bytes);  // drops, never blocks
-      next = seq + 1;
-    }
-  }
+  read_events_upto(store.events(), next, upto, [&](uint64_t, const std::string& bytes) {
+    auto env = decode_envelope(bytes);
+    if (pub && env) (void)pub->publish(env->header.type, bytes);  // drops, never blocks
+  });
 }
 }  // namespace
 

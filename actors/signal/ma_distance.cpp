@@ -10,7 +10,7 @@ int64_t ceil_div(int64_t a, int64_t b) { return a / b + ((a % b != 0) && ((a < 0
 
 SignalCore::SignalCore(std::vector<MaDistanceParams> params, int64_t equity_interval_ms,
                        uint32_t shard)
-    : params_(std::move(params)), state_(params_.size()), interval_ms_(equity_interval_ms),
+    : params_(std::move(params)), interval_ms_(equity_interval_ms),
       shard_(shard) {}
 
 SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
@@ -25,32 +25,31 @@ SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
   for (size_t k = 0; k < s.streams.size(); ++k) {
     const uint32_t id = s.streams[k];
     const MaDistanceParams& p = params_.at(id);
-    StreamState& st = state_[id];
-    for (uint32_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i) {
-      const int64_t close_ms = s.open_time_ms[i] + p.tf_ms;
-      const double d = snap.distance[i];
-      const int rule = ma_distance_rule(d, p.buy_threshold, p.sell_threshold);
+    // Locals for the loop (see RollingMean::push_run).
+    const int64_t tf = p.tf_ms;
+    const double buy = p.buy_threshold, sell = p.sell_threshold;
+    const int64_t* open_ms = s.open_time_ms.data();
+    const double* close = s.close.data();
+    const double* dist = snap.distance.data();
+    const uint32_t first = s.offsets[k], end = s.offsets[k + 1];
+    int64_t boundary_ms = INT64_MIN;  // the equity boundary the previous bar belongs to
+    for (uint32_t i = first; i < end; ++i) {
+      const int64_t close_ms = open_ms[i] + tf;
+      const int rule = ma_distance_rule(dist[i], buy, sell);
       if (rule != 0)  // rare: the only per-bar work that leaves this loop
-        out.candidates.push_back(Candidate{id, s.open_time_ms[i], close_ms,
-                                           rule == 1 ? kSideBuy : kSideSell, s.close[i], snap.ma[i],
-                                           d});
-      // A mark is the last close at or before a boundary: known once a bar
-      // past that boundary arrives, so it is emitted one bar late.
-      // Closes only increase, so the boundary changes only when a close
-      // passes the pending one: one compare per bar, no division.
-      if (!st.seen || close_ms > st.pending_boundary_ms) {
-        if (st.seen) out.marks.push_back(Mark{id, st.pending_boundary_ms, st.last_close});
-        st.pending_boundary_ms = ceil_div(close_ms, interval_ms_) * interval_ms_;
-        st.seen = true;
+        out.candidates.push_back(Candidate{id, open_ms[i], close_ms,
+                                           rule == 1 ? kSideBuy : kSideSell, close[i],
+                                           snap.ma[i], dist[i]});
+      // Marks: the last close of each equity bucket (boundary - interval,
+      // boundary] seen in this window. Closes only increase, so a bucket
+      // ends where a close passes its boundary: one compare per bar.
+      if (close_ms > boundary_ms) {
+        if (i > first) out.marks.push_back(Mark{id, open_ms[i - 1] + tf, close[i - 1]});
+        boundary_ms = ceil_div(close_ms, interval_ms_) * interval_ms_;
       }
-      st.last_close_ms = close_ms;
-      st.last_close = s.close[i];
     }
-  }
-  if (s.last) {
-    // The final price of every stream, so the run ends valued at the last close.
-    for (uint32_t id = 0; id < state_.size(); ++id)
-      if (state_[id].seen) out.marks.push_back(Mark{id, state_[id].last_close_ms, state_[id].last_close});
+    // The window's last close of the stream: the price until the next one.
+    if (end > first) out.marks.push_back(Mark{id, open_ms[end - 1] + tf, close[end - 1]});
   }
   return out;
 }

@@ -4,8 +4,9 @@
 //   BUY  when distance <= buy_threshold (whether or not a position is held)
 //   else SELL candidate when distance >= sell_threshold (a signal only
 //        where a position is held: the arbiter knows that)
-// No signal before ma_period bars. Also emits the marks (last close at each
-// equity boundary) the portfolio values positions with.
+// No signal before ma_period bars. Also emits the marks the portfolio values
+// positions with: per stream and window, the last close of each equity
+// bucket (e.g. each UTC day) and the window's last close.
 #include <cstdint>
 #include <vector>
 
@@ -35,14 +36,7 @@ class SignalCore {
   SignalWindow evaluate(const SnapshotWindow& s);
 
  private:
-  struct StreamState {
-    int64_t last_close_ms = INT64_MIN;
-    double last_close = 0;
-    int64_t pending_boundary_ms = 0;  // the equity boundary the last close belongs to
-    bool seen = false;
-  };
   std::vector<MaDistanceParams> params_;
-  std::vector<StreamState> state_;
   int64_t interval_ms_;
   uint32_t shard_;
 };

@@ -26,12 +26,12 @@ OrderResult fill(const std::string& side, int64_t t, double price, Amount qty, A
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(equity_from_fills_and_marks) {
-  PortfolioCore p(streams(), "USDT", 10000 * kAmountScale, 6 * 3600000LL);
+  PortfolioCore p(streams(), "USDT", 10000 * kAmountScale, 6 * 3600000LL, D);
   // Buy 0.15 BTC for 3000 at 20000 on day 1; marks at day 1 (20000), day 2 (10000), day 3 (30000).
   std::vector<OrderResult> fills{fill("BUY", D, 20000, 15 * kAmountScale / 100, 3000 * kAmountScale,
                                       7000 * kAmountScale)};
   std::vector<Mark> marks{{0, D, 20000}, {0, 2 * D, 10000}, {0, 3 * D, 30000}};
-  p.apply_window(fills, marks);
+  p.apply_window(fills, marks, 3 * D + 1, true);
   BOOST_REQUIRE(p.equity().size() == 3u);
   BOOST_TEST(p.equity()[0].value == 10000 * kAmountScale);  // fill applied before the mark at D
   BOOST_TEST(p.equity()[1].value == 8500 * kAmountScale);   // 7000 + 0.15 * 10000
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(equity_from_fills_and_marks) {
 }
 
 BOOST_AUTO_TEST_CASE(realized_pnl_uses_average_cost) {
-  PortfolioCore p(streams(), "USDT", 10000 * kAmountScale, D);
+  PortfolioCore p(streams(), "USDT", 10000 * kAmountScale, D, D);
   p.apply_fill(fill("BUY", D, 100, 10 * kAmountScale, 1000 * kAmountScale, 9000 * kAmountScale));
   OrderResult b2 = fill("BUY", 2 * D, 200, 5 * kAmountScale, 1000 * kAmountScale, 8000 * kAmountScale);
   b2.base_after = 15 * kAmountScale;
@@ -67,11 +67,40 @@ BOOST_AUTO_TEST_CASE(realized_pnl_uses_average_cost) {
 }
 
 BOOST_AUTO_TEST_CASE(rejections_change_nothing) {
-  PortfolioCore p(streams(), "USDT", 100, D);
+  PortfolioCore p(streams(), "USDT", 100, D, D);
   OrderResult r;
   r.request.symbol = "BTCUSDT";
   r.filled = false;
   p.apply_fill(r);
   BOOST_TEST(p.total_value() == 100);
-  BOOST_TEST(p.positions().empty());
+  BOOST_TEST(p.positions().at("BTCUSDT").quantity == 0);  // every watched symbol has an entry
+  BOOST_TEST(p.status(0).positions.empty());               // but nothing is held
+}
+
+BOOST_AUTO_TEST_CASE(equity_boundaries_do_not_depend_on_how_the_feed_is_cut) {
+  // Prices every 6 hours for three days, a buy at day 1 + 6h and a sell at
+  // day 2 + 12h; fed as one window or as one feed per event, the curve is the same.
+  const int64_t H6 = D / 4;
+  std::vector<Mark> marks;
+  for (int k = 1; k <= 12; ++k) marks.push_back({0, k * H6, 1000.0 + 10 * k});
+  std::vector<OrderResult> fills{
+      fill("BUY", D + H6, 1050, 2 * kAmountScale, 2100 * kAmountScale, 7900 * kAmountScale),
+      fill("SELL", 2 * D + 2 * H6, 1100, 2 * kAmountScale, 2200 * kAmountScale, 10100 * kAmountScale)};
+  PortfolioCore whole(streams(), "USDT", 10000 * kAmountScale, D, D);
+  whole.apply_window(fills, marks, 3 * D + 1, true);
+  PortfolioCore pieces(streams(), "USDT", 10000 * kAmountScale, D, D);
+  size_t f = 0;
+  for (size_t k = 0; k < marks.size(); ++k) {
+    std::vector<OrderResult> fs;
+    while (f < fills.size() && fills[f].request.decided_at_ms <= marks[k].time_ms) fs.push_back(fills[f++]);
+    pieces.apply_window(fs, {marks[k]}, marks[k].time_ms + 1, k + 1 == marks.size());
+  }
+  BOOST_REQUIRE(whole.equity().size() == 3u);  // D, 2D, 3D
+  BOOST_REQUIRE(pieces.equity().size() == whole.equity().size());
+  for (size_t k = 0; k < whole.equity().size(); ++k) {
+    BOOST_TEST(whole.equity()[k].time_ms == pieces.equity()[k].time_ms);
+    BOOST_TEST(whole.equity()[k].value == pieces.equity()[k].value);
+  }
+  // At 2D: holding 2 at the 2D price (1000 + 10*8 = 1080) + 7900 USDT.
+  BOOST_TEST(whole.equity()[1].value == 7900 * kAmountScale + 2 * 1080 * kAmountScale);
 }

@@ -96,18 +96,19 @@ BOOST_AUTO_TEST_CASE(signal_core_finds_candidates_and_marks) {
   BOOST_TEST(std::fabs(out.candidates[0].distance - (90 - 290.0 / 3) / (290.0 / 3) * 100) < 1e-12);
   BOOST_TEST(out.candidates[1].side == kSideSell);
   BOOST_TEST(out.candidates[1].close_time_ms == 6 * H);
-  // Closes at 1H..6H, equity interval 2H: the marks for 2H and 4H are known
-  // (the bar closing at 6H is pending until a later bar arrives).
-  BOOST_REQUIRE(out.marks.size() == 2u);
+  // Closes at 1H..6H, equity interval 2H: the last close of each bucket
+  // (0,2H], (2H,4H], (4H,6H]; the last one is also the window's last close.
+  BOOST_REQUIRE(out.marks.size() == 3u);
   BOOST_TEST(out.marks[0].time_ms == 2 * H);
   BOOST_TEST(out.marks[0].price == 100.0);
   BOOST_TEST(out.marks[1].time_ms == 4 * H);
   BOOST_TEST(out.marks[1].price == 90.0);
-  // Next window: the bar closing at 7H releases the 6H mark (close 120).
+  BOOST_TEST(out.marks[2].time_ms == 6 * H);
+  BOOST_TEST(out.marks[2].price == 120.0);
   auto out2 = sig.evaluate(ind.compute(window_of(1, {{0, {121}}}, H, 6 * H)));
   BOOST_REQUIRE(out2.marks.size() == 1u);
-  BOOST_TEST(out2.marks[0].time_ms == 6 * H);
-  BOOST_TEST(out2.marks[0].price == 120.0);
+  BOOST_TEST(out2.marks[0].time_ms == 7 * H);
+  BOOST_TEST(out2.marks[0].price == 121.0);
 }
 
 BOOST_AUTO_TEST_CASE(signal_core_last_window_marks_final_prices) {
@@ -116,7 +117,7 @@ BOOST_AUTO_TEST_CASE(signal_core_last_window_marks_final_prices) {
   auto w = window_of(0, {{0, {1, 2, 3}}, {1, {4, 5}}}, H, 0);
   w.last = true;
   auto out = sig.evaluate(ind.compute(std::move(w)));
-  // No day boundary is passed: only the final closes are marked.
+  // No day boundary is passed: only the window's last closes are marked.
   BOOST_REQUIRE(out.marks.size() == 2u);
   BOOST_TEST(out.marks[0].stream == 0u);
   BOOST_TEST(out.marks[0].time_ms == 3 * H);

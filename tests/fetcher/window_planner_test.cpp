@@ -120,13 +120,13 @@ BOOST_AUTO_TEST_CASE(series_source_reads_by_close_time) {
   BOOST_TEST(src->next_close_ms() == kHour);
   std::vector<int64_t> t;
   std::vector<double> o, h, l, c, v;
-  BOOST_TEST(src->read_until(kHour, t, o, h, l, c, v) == 0u);  // close == end is not < end
-  BOOST_TEST(src->read_until(kHour + 1, t, o, h, l, c, v) == 1u);
-  BOOST_TEST(src->read_until(3 * kHour + 1, t, o, h, l, c, v) == 2u);
+  BOOST_TEST(src->read_until(kHour, t, &o, &h, &l, c, &v) == 0u);  // close == end is not < end
+  BOOST_TEST(src->read_until(kHour + 1, t, &o, &h, &l, c, &v) == 1u);
+  BOOST_TEST(src->read_until(3 * kHour + 1, t, &o, &h, &l, c, &v) == 2u);
   BOOST_TEST(src->next_close_ms() == 6 * kHour);
-  BOOST_TEST(src->read_until(kNoMore, t, o, h, l, c, v) == 1u);
+  BOOST_TEST(src->read_until(kNoMore, t, &o, &h, &l, c, &v) == 1u);
   BOOST_TEST(src->next_close_ms() == kNoMore);
-  BOOST_TEST(src->read_until(kNoMore, t, o, h, l, c, v) == 0u);
+  BOOST_TEST(src->read_until(kNoMore, t, &o, &h, &l, c, &v) == 0u);
   BOOST_TEST(t == (std::vector<int64_t>{0, kHour, 2 * kHour, 5 * kHour}));
   BOOST_TEST(c == (std::vector<double>{1, 2, 3, 4}));
   BOOST_TEST((o.size() == 4 && h.size() == 4 && l.size() == 4 && v.size() == 4));

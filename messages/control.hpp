@@ -1,0 +1,280 @@
+#pragma once
+// The control plane's wire protocol: what traderctl (or any client, e.g.
+// Python with pyzmq + msgpack) sends to a node's control endpoint and what
+// it gets back. Field names are the wire schema; every struct is a msgpack
+// map (MSGPACK_DEFINE_MAP), so fields can be added without breaking old
+// readers (unknown keys are ignored, missing keys keep their defaults).
+//
+// Transport (actors/control/control_server.hpp): one request, one reply,
+// one ZeroMQ frame each. A REQ client sends and receives that one frame
+// (REQ adds and strips the empty delimiter); a DEALER client sends
+// [empty, request] as REQ would, or just [request], and the reply comes
+// back with the same framing.
+//
+// Request:  {v: 1, id: "client's correlation id", command: "status",
+//            args: {"entries_only": "1"}}
+// Reply:    {v: 1, id: <echoed>, ok: true|false, error: "why, when !ok",
+//            body: <bin: the msgpack of the command's body struct, or empty>}
+//
+// body is msgpack *bin* (bytes), decoded in a second step by command: the
+// server passes the handler's body through without knowing its type, and a
+// Python client reads it with msgpack.unpackb(reply["body"]).
+//
+// Commands, their args (all values are strings) and reply bodies:
+//   status           -                      StatusBody
+//   pause            entries_only="1" for the safe pause (no new BUYs,
+//                    SELLs of held positions go on)      AckBody
+//   resume           -                      AckBody
+//   positions        -                      PositionsBody
+//   profit           -                      ProfitBody
+//   daily            days="N" (default 7)   DailyBody, oldest day first
+//   health           -                      HealthBody
+//   run-now          -                      AckBody: checks everything due now,
+//                                           ignoring the minimum intervals
+//   stop             -                      AckBody, then the node stops gracefully
+//   replay           from_seq="S", max="M"  ReplayBody (encode_replay_body):
+//                                           envelopes with seq >= S, at most M
+//   verify           -                      VerifyBody: event-log hash chain and
+//                                           ledger reconciliation
+//   send-test-email  -                      AckBody
+// The server core does not judge commands: an unknown one reaches the
+// node's handler, which answers ok=false "unknown command ...".
+//
+// Money is a decimal string ("1234.50000000"), as in events.hpp; prices are
+// double (market data); times are Unix milliseconds (UTC).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "common/error.hpp"
+
+namespace tn {
+
+inline constexpr uint32_t kControlVersion = 1;
+// A request larger than this is refused with an error reply before any
+// decoding: real requests are a command and a few short args.
+inline constexpr size_t kMaxControlRequestBytes = 64 * 1024;
+
+namespace control_cmd {
+inline const std::string status = "status";
+inline const std::string pause = "pause";
+inline const std::string resume = "resume";
+inline const std::string positions = "positions";
+inline const std::string profit = "profit";
+inline const std::string daily = "daily";
+inline const std::string health = "health";
+inline const std::string run_now = "run-now";
+inline const std::string stop = "stop";
+inline const std::string replay = "replay";
+inline const std::string verify = "verify";
+inline const std::string send_test_email = "send-test-email";
+}  // namespace control_cmd
+
+namespace control_arg {
+inline const std::string entries_only = "entries_only";  // pause: "1" = safe pause
+inline const std::string days = "days";                  // daily: N >= 1
+inline const std::string from_seq = "from_seq";          // replay: first seq wanted
+inline const std::string max = "max";                    // replay: most envelopes returned
+}  // namespace control_arg
+
+// pause_mode values in StatusBody.
+namespace pause_mode {
+inline const std::string running = "running";
+inline const std::string paused = "paused";
+inline const std::string entries_only = "entries_only";
+}  // namespace pause_mode
+
+struct ControlRequest {
+  uint32_t v = kControlVersion;
+  std::string id;       // chosen by the client, echoed in the reply
+  std::string command;  // control_cmd::*
+  std::map<std::string, std::string> args;
+  MSGPACK_DEFINE_MAP(v, id, command, args);
+};
+
+// Packed by hand (adaptor below) only so that body travels as bin.
+struct ControlReply {
+  uint32_t v = kControlVersion;
+  std::string id;     // the request's id ("" when the request was unreadable)
+  bool ok = false;
+  std::string error;  // for people; set when !ok
+  std::string body;   // msgpack of the command's body struct; may be empty
+};
+
+// --- reply bodies ---------------------------------------------------------
+
+struct WatchEntry {
+  std::string stream;         // "BTCUSDT:1d"
+  int64_t last_check_ms = 0;  // 0: not checked yet
+  uint64_t signal_checks = 0;
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks);
+};
+
+struct StatusBody {
+  std::string mode;        // backtest | replay | live
+  std::string node;        // node name (envelope "node")
+  bool paused = false;     // true for both pause modes
+  std::string pause_mode;  // pause_mode::*
+  int64_t uptime_s = 0;
+  std::vector<WatchEntry> watchlist;
+  uint64_t signal_checks = 0;
+  uint64_t trades_executed = 0;
+  uint64_t trades_failed = 0;
+  double success_rate = 0;      // executed / (executed + failed), 0..1; 0 when none
+  std::string portfolio_value;  // decimal, in quote
+  std::string quote;            // "USDT"
+  MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
+                     trades_executed, trades_failed, success_rate, portfolio_value, quote);
+};
+
+struct PositionEntry {
+  std::string symbol, asset;     // "BTCUSDT", "BTC"
+  std::string quantity;          // decimal, base units
+  double price = 0;              // last known price
+  std::string value;             // decimal, quantity * price in quote
+  std::string cost;              // decimal, cost basis in quote
+  std::string unrealized_pnl;    // decimal, value - cost (may be negative)
+  MSGPACK_DEFINE_MAP(symbol, asset, quantity, price, value, cost, unrealized_pnl);
+};
+
+struct PositionsBody {
+  std::string quote;  // currency of value/cost/pnl
+  std::vector<PositionEntry> positions;
+  MSGPACK_DEFINE_MAP(quote, positions);
+};
+
+struct SymbolProfit {
+  std::string symbol;
+  std::string realized, unrealized, total;  // decimals in quote
+  MSGPACK_DEFINE_MAP(symbol, realized, unrealized, total);
+};
+
+struct ProfitBody {
+  std::string quote;
+  std::vector<SymbolProfit> symbols;
+  std::string realized_total, unrealized_total, total;  // decimals
+  MSGPACK_DEFINE_MAP(quote, symbols, realized_total, unrealized_total, total);
+};
+
+struct DayPnl {
+  std::string date;        // "YYYY-MM-DD", a UTC day
+  std::string pnl;         // decimal: equity change over the day
+  std::string equity_end;  // decimal: total value at the day's end (or now, for today)
+  MSGPACK_DEFINE_MAP(date, pnl, equity_end);
+};
+
+struct DailyBody {
+  std::string quote;
+  std::vector<DayPnl> days;  // oldest first
+  MSGPACK_DEFINE_MAP(quote, days);
+};
+
+struct ActorHealth {
+  std::string name;
+  uint64_t mailbox = 0;          // messages waiting
+  int64_t last_activity_ms = 0;  // 0: never active
+  MSGPACK_DEFINE_MAP(name, mailbox, last_activity_ms);
+};
+
+struct HealthBody {
+  int64_t now_ms = 0;  // the node's clock when it answered (ages are relative to it)
+  std::vector<ActorHealth> actors;
+  MSGPACK_DEFINE_MAP(now_ms, actors);
+};
+
+struct VerifyBody {
+  uint64_t events_checked = 0;
+  bool chain_ok = false;    // every event-log entry hashes to its successor's link
+  uint64_t orders_checked = 0;
+  bool ledger_ok = false;   // balances reconcile with the order history
+  std::vector<std::string> problems;  // one line per mismatch found
+  MSGPACK_DEFINE_MAP(events_checked, chain_ok, orders_checked, ledger_ok, problems);
+};
+
+struct AckBody {
+  std::string message;  // "paused (entries only)", "stopping", ...
+  MSGPACK_DEFINE_MAP(message);
+};
+
+// --- helpers ----------------------------------------------------------------
+
+// Decodes one request with limits fitted to its size (a 5-byte input cannot
+// claim a million-element array). Errors (never throws):
+//   larger than kMaxControlRequestBytes, not msgpack, trailing bytes, not a
+//   map, no "v" or "command" key, a field of the wrong type: invalid_input;
+//   v != kControlVersion: schema_version.
+Result<ControlRequest> decode_control_request(std::string_view bytes);
+
+// Best effort: the "id" string of a request that failed to decode, so the
+// error reply can still be correlated. "" when there is none.
+std::string peek_request_id(std::string_view bytes);
+
+ControlReply make_ok_reply(const ControlRequest& req, std::string body = {});
+ControlReply make_error_reply(std::string id, std::string error);
+
+// Replay bodies are a msgpack array of bin, one envelope per element.
+std::string encode_replay_body(const std::vector<std::string>& envelopes);
+Result<std::vector<std::string>> decode_replay_body(std::string_view bytes);
+
+// Reads an unsigned integer arg; a missing arg gives fallback. A value that
+// is not a plain decimal number or is above max gives invalid_input naming
+// the arg.
+Result<uint64_t> control_arg_u64(const ControlRequest& req, const std::string& key,
+                                 uint64_t fallback, uint64_t max);
+// True for "1" or "true"; false when missing, "0" or "false"; anything else
+// is invalid_input.
+Result<bool> control_arg_flag(const ControlRequest& req, const std::string& key);
+
+}  // namespace tn
+
+// ControlReply: a map like MSGPACK_DEFINE_MAP would write, but body as bin.
+// Reading accepts body as bin or str (both convert to std::string).
+namespace msgpack {
+MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
+namespace adaptor {
+
+template <>
+struct pack<tn::ControlReply> {
+  template <class Stream>
+  packer<Stream>& operator()(packer<Stream>& o, const tn::ControlReply& r) const {
+    o.pack_map(5);
+    o.pack("v");
+    o.pack(r.v);
+    o.pack("id");
+    o.pack(r.id);
+    o.pack("ok");
+    o.pack(r.ok);
+    o.pack("error");
+    o.pack(r.error);
+    o.pack("body");
+    o.pack_bin(static_cast<uint32_t>(r.body.size()));
+    o.pack_bin_body(r.body.data(), static_cast<uint32_t>(r.body.size()));
+    return o;
+  }
+};
+
+template <>
+struct convert<tn::ControlReply> {
+  const msgpack::object& operator()(const msgpack::object& o, tn::ControlReply& r) const {
+    if (o.type != msgpack::type::MAP) throw msgpack::type_error();
+    for (uint32_t i = 0; i < o.via.map.size; ++i) {
+      const auto& kv = o.via.map.ptr[i];
+      if (kv.key.type != msgpack::type::STR) continue;
+      const std::string_view k(kv.key.via.str.ptr, kv.key.via.str.size);
+      if (k == "v") kv.val.convert(r.v);
+      else if (k == "id") kv.val.convert(r.id);
+      else if (k == "ok") kv.val.convert(r.ok);
+      else if (k == "error") kv.val.convert(r.error);
+      else if (k == "body" && kv.val.type != msgpack::type::NIL) kv.val.convert(r.body);
+    }
+    return o;
+  }
+};
+
+}  // namespace adaptor
+}  // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
+}  // namespace msgpack
