@@ -32,7 +32,8 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   for (const auto& s : spec.streams) periods.push_back(s.ma_period);
   for (uint32_t i = 0; i < shards; ++i) {
     p.signals.push_back(
-        sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter));
+        sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter,
+                  spec.publish_bars ? spec.store : nullptr, p.events));
     p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
     p.fetchers.push_back(sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
   }

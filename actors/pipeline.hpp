@@ -35,6 +35,7 @@ struct PipelineSpec {
   int64_t status_interval_ms = 6 * 3600000LL;
   uint32_t credit = 4;         // windows in flight per shard ahead of the arbiter
   caf::actor progress;         // optional: receives Progress messages
+  bool publish_bars = false;   // market.bar events (planners must give full bars)
 };
 
 struct Pipeline {
@@ -57,8 +58,10 @@ caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<Window
                             caf::actor indicator, uint32_t credit);
 caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
                               caf::actor next);
+// bar_log: where market.bar events go ([bus] publish_bars); null for none.
 caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                           int64_t equity_interval_ms, uint32_t shard, caf::actor arbiter);
+                           int64_t equity_interval_ms, uint32_t shard, caf::actor arbiter,
+                           std::shared_ptr<storage::Store> bar_log, caf::group events);
 caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
                              std::string account, std::string quote, Amount min_trade_value,
                              double fee_rate, caf::group events);

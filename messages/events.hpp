@@ -22,6 +22,7 @@ inline const std::string trade_rejected = "trade.rejected";
 inline const std::string portfolio_status = "portfolio.status";
 inline const std::string backtest_summary = "backtest.summary";
 inline const std::string data_error = "data.error";
+inline const std::string market_bar = "market.bar";
 }  // namespace topic
 
 struct SignalEvent {
@@ -76,6 +77,16 @@ struct NodeStartEvent {
 struct NodeStopEvent {
   std::string reason;
   MSGPACK_DEFINE_MAP(reason);
+};
+
+// A bar with its indicator snapshot: published only with [bus] publish_bars.
+struct BarEvent {
+  std::string symbol, timeframe;
+  int64_t open_time_ms = 0, close_time_ms = 0;
+  double open = 0, high = 0, low = 0, close = 0, volume = 0;
+  double ma = 0, distance = 0;  // NaN (JSON null) before ma_period bars
+  MSGPACK_DEFINE_MAP(symbol, timeframe, open_time_ms, close_time_ms, open, high, low, close, volume,
+                     ma, distance);
 };
 
 struct DataErrorEvent {

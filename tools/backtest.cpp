@@ -107,6 +107,7 @@ int run_backtest(const BacktestOptions& opt) {
   spec.fee_rate = cfg.fee_rate;
   spec.equity_interval_ms = cfg.equity_interval_ms;
   spec.status_interval_ms = cfg.status_interval_ms;
+  spec.publish_bars = cfg.publish_bars;
   if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
   // A backtest's notifications (thousands of trades) are on the log only
   // when asked for; the summary always is.

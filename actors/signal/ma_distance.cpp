@@ -13,6 +13,35 @@ SignalCore::SignalCore(std::vector<MaDistanceParams> params, int64_t equity_inte
     : params_(std::move(params)), interval_ms_(equity_interval_ms),
       shard_(shard) {}
 
+std::vector<BarEvent> bar_events(const SnapshotWindow& snap, const std::vector<BarEventMeta>& streams) {
+  const BarWindow& w = snap.bars;
+  std::vector<BarEvent> out;
+  const bool full = w.open.size() == w.bars() && w.high.size() == w.bars() &&
+                    w.low.size() == w.bars() && w.volume.size() == w.bars();
+  out.reserve(w.bars());
+  for (size_t k = 0; k < w.streams.size(); ++k) {
+    const BarEventMeta& m = streams.at(w.streams[k]);
+    for (uint32_t i = w.offsets[k]; i < w.offsets[k + 1]; ++i) {
+      BarEvent e;
+      e.symbol = m.symbol;
+      e.timeframe = m.timeframe;
+      e.open_time_ms = w.open_time_ms[i];
+      e.close_time_ms = w.open_time_ms[i] + m.tf_ms;
+      e.close = w.close[i];
+      if (full) {
+        e.open = w.open[i];
+        e.high = w.high[i];
+        e.low = w.low[i];
+        e.volume = w.volume[i];
+      }
+      e.ma = snap.ma[i];
+      e.distance = snap.distance[i];
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
 SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
   const BarWindow& s = snap.bars;
   SignalWindow out;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "messages/events.hpp"
 #include "messages/market.hpp"
 
 namespace tn {
@@ -27,6 +28,14 @@ inline int ma_distance_rule(double distance, double buy, double sell) {
   if (distance >= sell) return 2;
   return 0;
 }
+
+// The market.bar events of a window (for [bus] publish_bars): one per bar,
+// with its snapshot. The window must carry full bars.
+struct BarEventMeta {
+  std::string symbol, timeframe;
+  int64_t tf_ms = 0;
+};
+std::vector<BarEvent> bar_events(const SnapshotWindow& s, const std::vector<BarEventMeta>& streams);
 
 class SignalCore {
  public:

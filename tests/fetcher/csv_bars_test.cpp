@@ -122,14 +122,10 @@ BOOST_AUTO_TEST_CASE(spy_row_with_open_below_low_is_rejected) {
   const std::string spy = "1425513600000,209.419998,210.800003,209.850006,210.460007,76873000\n";
   BOOST_TEST(error_of(kHeader + kRow1 + kRow2 + spy) ==
              "x.csv:4: open 209.419998 outside [low 209.850006, high 210.800003]");
-  // And in the shared copy of the whole file, at its real line (1808).
-  const char* src = std::getenv("TN_SOURCE_DIR");
-  const fs::path file =
-      fs::path(src ? src : ".") / ".." / "shared" / "data" / "equities" / "SPY-1d.csv";
-  if (!fs::exists(file)) {
-    BOOST_TEST_MESSAGE("skipping the full SPY file: " << file << " not found");
-    return;
-  }
+  // And in the bundled copy of the whole file, at its real line (1808).
+  const char* data = std::getenv("TN_DATA_DIR");
+  const fs::path file = fs::path(data ? data : "data") / "equities" / "SPY-1d.csv";
+  BOOST_TEST_REQUIRE(fs::exists(file));
   auto r = load_csv_bars(file.string(), kDay);
   BOOST_TEST_REQUIRE(!r.ok());
   BOOST_TEST(r.error().message ==

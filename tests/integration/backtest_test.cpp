@@ -5,6 +5,8 @@
 #include <map>
 
 #include "common/amount.hpp"
+#include "messages/envelope.hpp"
+#include "messages/events.hpp"
 #include "storage/store.hpp"
 #include "tests/integration/backtest_common.hpp"
 
@@ -203,4 +205,41 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_window_size_or_shards) {
     BOOST_TEST(a.size() > 100u);
     BOOST_TEST(a == read_file(t.file(std::string("b/") + f)), f << " depends on how the work was cut");
   }
+}
+
+BOOST_AUTO_TEST_CASE(publish_bars_logs_every_bar_with_its_snapshot) {
+  TempDir t;
+  auto cfg = t.write("c.toml", make_config({{"BTCUSDT", "1d", btc("1d")}}, "", "publish_bars = true\n"));
+  auto r = run_backtest(cfg, t.file("out"));
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  storage::OpenOptions o;
+  o.path = t.file("out/ledger.lmdb");
+  auto store = storage::Store::open(o);
+  BOOST_REQUIRE(store.ok());
+  auto events = store.value()->events().read_from(1, 100000);
+  BOOST_REQUIRE(events.ok());
+  std::vector<BarEvent> bars;
+  for (const auto& [seq, bytes] : events.value()) {
+    auto env = decode_envelope(bytes);
+    BOOST_REQUIRE(env.ok());
+    if (env->header.type == topic::market_bar) bars.push_back(env->body.get().as<BarEvent>());
+  }
+  BOOST_REQUIRE_EQUAL(bars.size(), 1881u);  // every bar of the file, once
+  // First row of data/binance/BTCUSDT-1d.csv:
+  // 1502928000000,4261.48,4485.39,4200.74,4285.08,795.150377
+  BOOST_TEST(bars[0].open_time_ms == 1502928000000);
+  BOOST_TEST(bars[0].close_time_ms == 1502928000000 + 86400000);
+  BOOST_TEST(bars[0].open == 4261.48);
+  BOOST_TEST(bars[0].high == 4485.39);
+  BOOST_TEST(bars[0].low == 4200.74);
+  BOOST_TEST(bars[0].close == 4285.08);
+  BOOST_TEST(bars[0].volume == 795.150377);
+  BOOST_TEST(std::isnan(bars[0].ma));  // before ma_period bars
+  BOOST_TEST(!std::isnan(bars[19].ma));
+  BOOST_TEST(bars[19].symbol == "BTCUSDT");
+  // The trades are the same with or without the bars on the stream.
+  auto cfg2 = t.write("c2.toml", make_config({{"BTCUSDT", "1d", btc("1d")}}));
+  auto r2 = run_backtest(cfg2, t.file("out2"));
+  BOOST_REQUIRE(r2.exit_code == 0);
+  BOOST_TEST(read_file(t.file("out/trades.csv")) == read_file(t.file("out2/trades.csv")));
 }
