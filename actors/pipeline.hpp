@@ -33,7 +33,7 @@ struct PipelineSpec {
   double fee_rate = 0;
   int64_t equity_interval_ms = 86400000;
   int64_t status_interval_ms = 6 * 3600000LL;
-  uint32_t credit = 4;         // windows in flight per shard ahead of the arbiter
+  uint32_t credit = 2;         // windows in flight per shard ahead of the arbiter (memory vs overlap)
   caf::actor progress;         // optional: receives Progress messages
   bool publish_bars = false;   // market.bar events (planners must give full bars)
 };

@@ -40,7 +40,7 @@ const Amount kStart = 10000 * kAmountScale, kMin = 10 * kAmountScale;
 // Bars per window ([backtest] batch_bars); TN_BENCH_BATCH overrides, to explore.
 size_t batch_bars() {
   const char* e = std::getenv("TN_BENCH_BATCH");
-  return e ? std::strtoul(e, nullptr, 10) : 16384;
+  return e ? std::strtoul(e, nullptr, 10) : 65536;
 }
 
 double secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
@@ -113,6 +113,7 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
   spec.quote = "USDT";
   spec.min_trade_value = kMin;
   spec.status_interval_ms = 7 * 86400000LL;
+  if (const char* c = std::getenv("TN_BENCH_CREDIT")) spec.credit = static_cast<uint32_t>(std::atoi(c));
   Pipeline p = spawn_pipeline(sys, spec);
   PipeResult r;
   const auto t0 = Clock::now();

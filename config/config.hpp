@@ -52,7 +52,7 @@ struct Config {
   uint32_t send_hwm = 100000;
 
   // [backtest]
-  uint32_t batch_bars = 16384;            // bars per window across all streams
+  uint32_t batch_bars = 65536;            // bars per window across all streams
   int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel

@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(example_backtest_config_loads) {
   BOOST_TEST(c.control == "tcp://127.0.0.1:5556");
   BOOST_TEST(c.wait_ms == 2000u);
   BOOST_TEST(c.send_hwm == 100000u);
-  BOOST_TEST(c.batch_bars == 16384u);
+  BOOST_TEST(c.batch_bars == 65536u);
   BOOST_TEST(c.equity_interval_ms == kDay);
   BOOST_TEST(c.status_interval_ms == 6 * kHour);
   BOOST_TEST(c.shards == 2u);
