@@ -14,6 +14,10 @@ namespace tn {
 namespace {
 
 class SeriesSource final : public BarSource {
+  // Lines per column to prefetch: 8 (64 bars) halved the copy cost of a
+  // 1000-stream window against 2 (bench/pipeline, "stages alone").
+  static constexpr size_t kPrefetchLines = 8;
+
  public:
   SeriesSource(BarSeries series, int64_t tf_ms) : s_(std::move(series)), tf_ms_(tf_ms) {
     assert(tf_ms_ > 0);
@@ -50,7 +54,10 @@ class SeriesSource final : public BarSource {
 
   void prefetch() const override {
     if (pos_ >= s_.size()) return;
-    for (int line = 0; line < 2; ++line) {  // two cache lines: 16 bars of each column
+    // The first cache lines of each column (8 bars a line); the hardware
+    // prefetcher follows once the reads run sequentially.
+    const size_t lines = std::min<size_t>(kPrefetchLines, (s_.size() - pos_ + 7) / 8);
+    for (size_t line = 0; line < lines; ++line) {
       __builtin_prefetch(s_.open_time_ms.data() + pos_ + 8 * line);
       __builtin_prefetch(s_.close.data() + pos_ + 8 * line);
     }
