@@ -41,7 +41,7 @@ typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
-  return f(caf::meta::type_name("SnapshotWindow"), x.bars, x.ma, x.distance);
+  return f(caf::meta::type_name("SnapshotWindow"), x.bars, x.ma);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Candidate& x) {

@@ -32,14 +32,15 @@ struct BarWindow {
 };
 
 // Indicator output for one window: the bars themselves (moved along, not
-// copied) plus ma and distance row by row. ma and distance are NaN until a
-// stream has ma_period bars.
+// copied) plus the moving average row by row, NaN until a stream has
+// ma_period bars. (The distance from it is the strategy's business: the
+// signal actor computes it, so a window in flight is 8 bytes a bar smaller.)
 struct SnapshotWindow {
   BarWindow bars;
-  std::vector<double> ma, distance;
+  std::vector<double> ma;
 
   size_t size() const { return bars.bars(); }
-  MSGPACK_DEFINE_MAP(bars, ma, distance);
+  MSGPACK_DEFINE_MAP(bars, ma);
 };
 
 inline constexpr uint8_t kSideBuy = 0;

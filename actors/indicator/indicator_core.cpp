@@ -13,11 +13,10 @@ SnapshotWindow IndicatorCore::compute(BarWindow&& in) {
   const BarWindow& w = s.bars;
   const size_t n = w.bars();
   s.ma.resize(n);
-  s.distance.resize(n);
+
   for (size_t k = 0; k < w.streams.size(); ++k) {
     const uint32_t a = w.offsets[k], b = w.offsets[k + 1];
-    // distance is NaN while the mean is (fewer than ma_period bars).
-    ma_.at(w.streams[k]).push_run(w.close.data() + a, b - a, s.ma.data() + a, s.distance.data() + a);
+    ma_.at(w.streams[k]).push_run(w.close.data() + a, b - a, s.ma.data() + a);
   }
   return s;
 }

@@ -14,7 +14,7 @@ class IndicatorCore {
   // ma_periods[stream id]; streams not served by this shard may be present.
   explicit IndicatorCore(const std::vector<int32_t>& ma_periods);
 
-  // Computes ma and distance for every row of the window, which it takes
+  // Computes the moving average for every row of the window, which it takes
   // over (no copy). Rows of a stream must arrive in time order across
   // windows (the planner guarantees it).
   SnapshotWindow compute(BarWindow&& w);

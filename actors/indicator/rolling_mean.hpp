@@ -31,11 +31,11 @@ class RollingMean {
     return count_ == n ? sum_ / static_cast<double>(n) : kNaN;
   }
 
-  // push() over a run of values, writing the mean and the distance of each
-  // value from it (percent). Same results as push() one by one; the state
-  // lives in locals meanwhile, so stores to the outputs (which could alias
-  // the ring, as far as the compiler knows) do not force reloads per value.
-  void push_run(const double* x, size_t n, double* mean_out, double* distance_out) {
+  // push() over a run of values, writing each mean. Same results as push()
+  // one by one; the state lives in locals meanwhile, so stores to the output
+  // (which could alias the ring, as far as the compiler knows) do not force
+  // reloads per value.
+  void push_run(const double* x, size_t n, double* mean_out) {
     double* ring = ring_.data();
     const size_t len = ring_.size();
     double sum = sum_;
@@ -52,9 +52,7 @@ class RollingMean {
         sum = s;
       }
       if (count < len) ++count;
-      const double m = count == len ? sum / dlen : kNaN;
-      mean_out[i] = m;
-      distance_out[i] = (v - m) / m * 100.0;
+      mean_out[i] = count == len ? sum / dlen : kNaN;
     }
     sum_ = sum;
     pos_ = pos;
@@ -71,7 +69,5 @@ class RollingMean {
   size_t count_ = 0;
 };
 
-// distance of price from its moving average, in percent.
-inline double ma_distance_pct(double price, double ma) { return (price - ma) / ma * 100.0; }
 
 }  // namespace tn

@@ -35,7 +35,7 @@ std::vector<BarEvent> bar_events(const SnapshotWindow& snap, const std::vector<B
         e.volume = w.volume[i];
       }
       e.ma = snap.ma[i];
-      e.distance = snap.distance[i];
+      e.distance = ma_distance_pct(e.close, e.ma);
       out.push_back(std::move(e));
     }
   }
@@ -59,16 +59,16 @@ SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
     const double buy = p.buy_threshold, sell = p.sell_threshold;
     const int64_t* open_ms = s.open_time_ms.data();
     const double* close = s.close.data();
-    const double* dist = snap.distance.data();
+    const double* ma = snap.ma.data();
     const uint32_t first = s.offsets[k], end = s.offsets[k + 1];
     int64_t boundary_ms = INT64_MIN;  // the equity boundary the previous bar belongs to
     for (uint32_t i = first; i < end; ++i) {
       const int64_t close_ms = open_ms[i] + tf;
-      const int rule = ma_distance_rule(dist[i], buy, sell);
+      const double d = ma_distance_pct(close[i], ma[i]);  // NaN while ma is
+      const int rule = ma_distance_rule(d, buy, sell);
       if (rule != 0)  // rare: the only per-bar work that leaves this loop
         out.candidates.push_back(Candidate{id, open_ms[i], close_ms,
-                                           rule == 1 ? kSideBuy : kSideSell, close[i],
-                                           snap.ma[i], dist[i]});
+                                           rule == 1 ? kSideBuy : kSideSell, close[i], ma[i], d});
       // Marks: the last close of each equity bucket (boundary - interval,
       // boundary] seen in this window. Closes only increase, so a bucket
       // ends where a close passes its boundary: one compare per bar.

@@ -21,6 +21,9 @@ struct MaDistanceParams {
   double sell_threshold = 5.0;
 };
 
+// Distance of price from its moving average, in percent (NaN when ma is).
+inline double ma_distance_pct(double price, double ma) { return (price - ma) / ma * 100.0; }
+
 // The rule itself, for one bar: 0 none, 1 BUY, 2 SELL candidate.
 inline int ma_distance_rule(double distance, double buy, double sell) {
   if (!(distance == distance)) return 0;  // NaN: not enough bars yet
