@@ -8,6 +8,14 @@
 
 namespace tn {
 
+namespace {
+// The wire names of a candidate's side and the threshold it crossed.
+const std::string& side_name(uint8_t side) { return side == kSideBuy ? kBuy : kSell; }
+double threshold_of(const Candidate& c, const StreamMeta& s) {
+  return c.side == kSideBuy ? s.buy_threshold : s.sell_threshold;
+}
+}  // namespace
+
 void Book::apply(const OrderResult& r) {
   if (!r.filled) return;
   quote = r.quote_after;
@@ -65,15 +73,15 @@ std::vector<Intent> ArbiterCore::plan_instant(const std::vector<Candidate>& at_i
   for (size_t i = 0; i < sig.size(); ++i) {
     const Candidate& c = sig[i];
     const StreamMeta& s = streams_.at(c.stream);
-    const char* side = c.side == kSideBuy ? "BUY" : "SELL";
+    const std::string& side = side_name(c.side);
     const std::string why = fmt::format("{} {}: price {} is {:.2f}% from MA{} {:.8g} (threshold {}%)",
                                         s.symbol, s.timeframe, c.price, c.distance, s.ma_period,
-                                        c.ma, c.side == kSideBuy ? s.buy_threshold : s.sell_threshold);
+                                        c.ma, threshold_of(c, s));
     if (const Candidate* bigger = outranked_by[i]) {
       const StreamMeta& sb = streams_.at(bigger->stream);
       dropped.push_back({c, true,
                          fmt::format("conflict: {} on {} outranks this {} on {}",
-                                     bigger->side == kSideBuy ? "BUY" : "SELL", sb.timeframe, side,
+                                     side_name(bigger->side), sb.timeframe, side,
                                      s.timeframe)});
     } else if (pause == PauseMode::paused) {
       dropped.push_back({c, true, "paused"});
@@ -92,7 +100,7 @@ OrderRequest ArbiterCore::make_order(const Intent& in, const Book& now) const {
   const Candidate& c = in.candidate;
   const StreamMeta& s = streams_.at(c.stream);
   OrderRequest r;
-  r.side = c.side == kSideBuy ? kBuy : kSell;
+  r.side = side_name(c.side);
   r.order_id = make_order_id(account_, c.open_time_ms, s.symbol, s.timeframe, r.side);
   r.account = account_;
   r.symbol = s.symbol;
@@ -121,14 +129,14 @@ SignalEvent ArbiterCore::signal_event(const Intent& in) const {
   SignalEvent e;
   e.symbol = s.symbol;
   e.timeframe = s.timeframe;
-  e.side = c.side == kSideBuy ? kBuy : kSell;
+  e.side = side_name(c.side);
   e.bar_open_time_ms = c.open_time_ms;
   e.close_time_ms = c.close_time_ms;
   e.price = c.price;
   e.ma = c.ma;
   e.distance = c.distance;
   e.ma_period = s.ma_period;
-  e.threshold = c.side == kSideBuy ? s.buy_threshold : s.sell_threshold;
+  e.threshold = threshold_of(c, s);
   e.decision = in.dropped ? "dropped" : "order";
   e.reason = in.reason;
   return e;

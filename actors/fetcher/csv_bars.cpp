@@ -47,6 +47,16 @@ void BarSeries::reserve(size_t n) {
 
 namespace {
 
+void append_row(BarSeries& s, int64_t t, double open, double high, double low, double close,
+                double volume) {
+  s.open_time_ms.push_back(t);
+  s.open.push_back(open);
+  s.high.push_back(high);
+  s.low.push_back(low);
+  s.close.push_back(close);
+  s.volume.push_back(volume);
+}
+
 constexpr std::string_view kHeader = "open_time_ms,open,high,low,close,volume";
 constexpr size_t kColumns = 6;
 constexpr size_t kMaxLineBytes = 4096;
@@ -213,12 +223,7 @@ class Parser {
          (s.size() == 0 || t - s.open_time_ms.back() >= tf_ms_);
     if (!ok) return explain_row(line, s, gaps);
     if (s.size() > 0 && t - s.open_time_ms.back() > tf_ms_) ++gaps;
-    s.open_time_ms.push_back(t);
-    s.open.push_back(open);
-    s.high.push_back(high);
-    s.low.push_back(low);
-    s.close.push_back(close);
-    s.volume.push_back(volume);
+    append_row(s, t, open, high, low, close, volume);
     return true;
   }
 
@@ -293,12 +298,7 @@ class Parser {
       }
       if (t - prev > tf_ms_) ++gaps;
     }
-    s.open_time_ms.push_back(t);
-    s.open.push_back(open);
-    s.high.push_back(high);
-    s.low.push_back(low);
-    s.close.push_back(close);
-    s.volume.push_back(volume);
+    append_row(s, t, open, high, low, close, volume);
     return true;
   }
 
