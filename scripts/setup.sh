@@ -18,6 +18,10 @@ packages=(
   libspdlog-dev libfmt-dev        # logging and formatting
   libhowardhinnant-date-dev tzdata  # time zones for cron jobs (date/tz.h, system tzdata)
   python3-zmq python3-msgpack     # the README's Python subscriber example (tested)
+  libcurl4-openssl-dev            # HTTP(S) to exchanges, Telegram; SMTP
+  libcpp-httplib-dev              # loopback test servers speaking the providers' protocols
+  python3-aiosmtpd                # loopback SMTP server for the email tests
+  libkainjow-mustache-dev         # message and report templates
 )
 missing=()
 for p in "${packages[@]}"; do
