@@ -21,6 +21,7 @@ packages=(
   libcurl4-openssl-dev            # HTTP(S) to exchanges, Telegram; SMTP
   libcpp-httplib-dev              # loopback test servers speaking the providers' protocols
   python3-aiosmtpd                # loopback SMTP server for the email tests
+  libssl-dev                      # SHA-256 (libcrypto) for the event log hash chain
   libkainjow-mustache-dev         # message and report templates
 )
 missing=()

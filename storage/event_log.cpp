@@ -1,5 +1,7 @@
 #include "storage/event_log.hpp"
 
+#include <openssl/evp.h>
+
 #include "messages/envelope.hpp"
 #include "storage/format.hpp"
 #include "storage/lmdb_env.hpp"
@@ -42,6 +44,26 @@ Status check_draft(const EventLog::Draft& d) {
   return Status::OK();
 }
 
+using Link = std::string;  // format::kChainLinkBytes bytes
+
+// link(seq) = SHA-256(link(seq-1) || be64(seq) || envelope): see FORMAT.md.
+Link next_link(std::string_view prev, uint64_t seq, std::string_view envelope) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const std::string key = fmt::be64(seq);
+  const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx, prev.data(), prev.size()) == 1 &&
+                  EVP_DigestUpdate(ctx, key.data(), key.size()) == 1 &&
+                  EVP_DigestUpdate(ctx, envelope.data(), envelope.size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx, out, &len) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok || len != fmt::kChainLinkBytes) throw std::runtime_error("SHA-256 failed");
+  return Link(reinterpret_cast<const char*>(out), len);
+}
+
+Link zero_link() { return Link(fmt::kChainLinkBytes, '\0'); }
+
 }  // namespace
 
 namespace detail {
@@ -55,8 +77,20 @@ Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
   h.ts_ns = draft.ts_ns;
   h.node = txn.core().node;
   h.type = draft.type;
-  if (Status s = txn.put(txn.t().events, fmt::event_key(seq), encode_envelope(h, draft.body),
-                         fmt::kEvents);
+  const std::string envelope = encode_envelope(h, draft.body);
+  Link prev = zero_link();
+  if (seq > 1) {
+    auto got = txn.get(txn.t().event_chain, fmt::event_key(seq - 1), fmt::kEventChain);
+    if (!got) return got.error();
+    if (!*got || (*got)->size() != fmt::kChainLinkBytes)
+      return corrupt_record(fmt::kEventChain, std::to_string(seq - 1),
+                            "missing or malformed link: the event log's chain is broken");
+    prev = Link(**got);
+  }
+  if (Status s = txn.put(txn.t().events, fmt::event_key(seq), envelope, fmt::kEvents); !s)
+    return s.error();
+  if (Status s = txn.put(txn.t().event_chain, fmt::event_key(seq), next_link(prev, seq, envelope),
+                         fmt::kEventChain);
       !s)
     return s.error();
   return seq;
@@ -109,6 +143,49 @@ Result<std::vector<std::pair<uint64_t, std::string>>> EventLog::read_from(uint64
       at = cur->next();
     }
     return out;
+  });
+}
+
+Result<EventLog::ChainReport> EventLog::verify_chain() {
+  return detail::with_read(core_, [](detail::ReadTxn& txn) -> Result<ChainReport> {
+    ChainReport r;
+    auto fail = [&](uint64_t seq, const std::string& why) {
+      r.ok = false;
+      r.problems.push_back("event " + std::to_string(seq) + ": " + why);
+    };
+    auto cur = detail::Cursor::open(txn, txn.t().events, fmt::kEvents);
+    if (!cur) return cur.error();
+    Link prev = zero_link();
+    uint64_t expect = 1;
+    for (auto at = cur->first(); r.ok; at = cur->next()) {
+      if (!at) return at.error();
+      if (!*at) break;
+      const auto& [key, value] = **at;
+      if (key.size() != 8) { fail(expect, "key is not 8 bytes"); break; }
+      const uint64_t seq = fmt::from_be64(key);
+      if (seq != expect) { fail(expect, "missing (next stored is " + std::to_string(seq) + ")"); break; }
+      auto env = decode_envelope(value);
+      if (!env) fail(seq, "envelope does not decode: " + env.error().message);
+      else if (env->header.seq != seq) fail(seq, "envelope says seq " + std::to_string(env->header.seq));
+      auto link = txn.get(txn.t().event_chain, key, fmt::kEventChain);
+      if (!link) return link.error();
+      const Link want = next_link(prev, seq, value);
+      if (!*link) fail(seq, "no hash link stored");
+      else if (**link != want) fail(seq, "hash link does not match: the entry or one before it was changed");
+      if (!r.ok) break;
+      prev = want;
+      ++r.checked;
+      ++expect;
+    }
+    if (r.ok) {  // a link past the last event is a dropped event
+      auto links = detail::Cursor::open(txn, txn.t().event_chain, fmt::kEventChain);
+      if (!links) return links.error();
+      auto last = links->last();
+      if (!last) return last.error();
+      if (*last && (*last)->first.size() == 8 && fmt::from_be64((*last)->first) > r.checked)
+        fail(r.checked + 1, "has a hash link but no event: events were dropped from the end");
+    }
+    return r;
   });
 }
 

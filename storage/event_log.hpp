@@ -35,6 +35,17 @@ class EventLog {
   // The seq of the last event; 0 when the log is empty.
   Result<uint64_t> last_seq();
 
+  // Walks the whole log and its hash chain (storage/FORMAT.md,
+  // event_chain_v1). ok is false at the first broken link, missing link,
+  // gap in seq or envelope whose seq differs from its key; problems says
+  // which (at most a few lines). Only a storage failure is an error.
+  struct ChainReport {
+    uint64_t checked = 0;
+    bool ok = true;
+    std::vector<std::string> problems;
+  };
+  Result<ChainReport> verify_chain();
+
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 

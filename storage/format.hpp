@@ -32,6 +32,7 @@ inline constexpr const char* kOrders = "orders_v1";           // order_id -> Ord
 inline constexpr const char* kTransactions = "transactions_v1";  // account \0 be64(tx) -> OrderResult
 inline constexpr const char* kEvents = "events_v1";           // be64(seq) -> envelope
 inline constexpr const char* kNodeState = "node_state_v1";    // key -> caller's bytes
+inline constexpr const char* kEventChain = "event_chain_v1";  // be64(seq) -> 32-byte SHA-256 link
 
 // Room for tables added later without touching env setup (mdb_env_set_maxdbs).
 inline constexpr unsigned kMaxTables = 32;
@@ -108,5 +109,9 @@ struct AccountRecord {
 //   stored with duplicate = false and event_seq = the seq written with it.
 // events value: the envelope bytes made by tn::encode_envelope (messages/envelope.hpp).
 // node_state value: the caller's bytes, unchanged.
+// event_chain value: 32 bytes, link(seq) = SHA-256(link(seq-1) || be64(seq) || envelope
+//   bytes), link(0) = 32 zero bytes. Written in the same txn as the event, so
+//   editing, dropping or reordering any stored event breaks every later link.
+inline constexpr size_t kChainLinkBytes = 32;
 
 }  // namespace tn::storage::format

@@ -92,7 +92,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
                            {fmt::kOrders, &t.orders},
                            {fmt::kTransactions, &t.transactions},
                            {fmt::kEvents, &t.events},
-                           {fmt::kNodeState, &t.node_state}})
+                           {fmt::kNodeState, &t.node_state},
+                           {fmt::kEventChain, &t.event_chain}})
     if (Status s = open(name, *dbi); !s) return s.error();
   return true;
 }
