@@ -1,6 +1,8 @@
 // Spawns and wires the pipeline (see pipeline.hpp for the picture).
 #include "actors/pipeline.hpp"
 
+#include <chrono>
+
 #include "storage/store.hpp"
 
 namespace tn {
@@ -8,14 +10,41 @@ namespace tn {
 caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
                          caf::actor executor, caf::actor portfolio,
                          std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress);
+                         caf::actor progress, PauseMode pause);
+
+void Activity::touch() {
+  using namespace std::chrono;
+  last_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string health_of(caf::scheduled_actor* self, const std::string& name, const Activity& a) {
+  return encode(ActorHealth{name, self->mailbox().size(), a.last_ms});
+}
+
+std::vector<std::pair<std::string, caf::actor>> Pipeline::named() const {
+  std::vector<std::pair<std::string, caf::actor>> out;
+  if (scheduler) out.emplace_back("scheduler", scheduler);
+  for (size_t i = 0; i < fetchers.size(); ++i) {
+    const std::string n = std::to_string(i);
+    out.emplace_back("fetcher." + n, fetchers[i]);
+    out.emplace_back("indicator." + n, indicators[i]);
+    out.emplace_back("signal." + n, signals[i]);
+  }
+  for (const auto& [n, a] : {std::pair{"arbiter", arbiter}, {"executor", executor},
+                             {"portfolio", portfolio}, {"publisher", publisher},
+                             {"notifier", notifier}})
+    out.emplace_back(n, a);
+  return out;
+}
 
 Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   Pipeline p;
   p.events = sys.groups().get_local("tradernode.events");
-  const uint32_t shards = static_cast<uint32_t>(spec.planners.size());
-  Amount quote_balance = 0;
-  if (auto b = spec.store->ledger().balance(spec.account, spec.quote)) quote_balance = b.value();
+  const bool node_mode = !spec.readers.empty();
+  const uint32_t shards = static_cast<uint32_t>(node_mode ? spec.readers.size() : spec.planners.size());
+  Amount quote_balance = spec.starting_capital;
+  if (spec.history.empty())
+    if (auto b = spec.store->ledger().balance(spec.account, spec.quote)) quote_balance = b.value();
 
   // New events only: older ones are in the log for whoever asks.
   auto last = spec.store->events().last_seq();
@@ -24,10 +53,10 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   p.notifier = sys.spawn(notifier_actor, spec.store, p.events, first_seq);
   p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
                          spec.min_trade_value, spec.fee_rate, p.events);
-  p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance,
+  p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance, spec.history,
                           spec.status_interval_ms, spec.equity_interval_ms, spec.store, p.events);
   p.arbiter = spawn_arbiter(sys, ArbiterCore(spec.streams, spec.account), shards, p.executor,
-                            p.portfolio, spec.store, p.events, spec.progress);
+                            p.portfolio, spec.store, p.events, spec.progress, spec.pause);
   std::vector<int32_t> periods;
   for (const auto& s : spec.streams) periods.push_back(s.ma_period);
   for (uint32_t i = 0; i < shards; ++i) {
@@ -35,15 +64,23 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
         sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter,
                   spec.publish_bars ? spec.store : nullptr, p.events));
     p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
-    p.fetchers.push_back(sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
+    p.fetchers.push_back(
+        node_mode ? sys.spawn(check_fetcher_actor, spec.readers[i], p.indicators.back(), spec.resume_ms)
+                  : sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
   }
+  if (node_mode)
+    p.scheduler = spawn_scheduler(sys, spec.scheduler, p.fetchers, spec.replay_interval_ms, spec.store);
   return p;
 }
 
 Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p) {
   caf::scoped_actor self{sys};
   Result<RunResult> out = make_error(Errc::internal, "no answer from the arbiter");
-  self->request(p.arbiter, caf::infinite, run_atom::value, p.fetchers)
+  // In the node modes the scheduler stands in for every shard's fetcher:
+  // it gets the start and the acks (and paces the checks).
+  std::vector<caf::actor> feeders = p.fetchers;
+  if (p.scheduler) feeders.assign(p.fetchers.size(), p.scheduler);
+  self->request(p.arbiter, caf::infinite, run_atom::value, feeders)
       .receive([&](RunResult& r) { out = std::move(r); },
                [&](caf::error& e) { out = make_error(Errc::internal, sys.render(e)); });
   return out;
@@ -57,7 +94,7 @@ void flush_events(caf::actor_system& sys, const Pipeline& p) {
 }
 
 void stop_pipeline(const Pipeline& p) {
-  for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier})
+  for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier, p.scheduler})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (const auto* group : {&p.fetchers, &p.indicators, &p.signals})
     for (const auto& a : *group) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

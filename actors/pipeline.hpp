@@ -14,8 +14,12 @@
 #include <vector>
 
 #include "actors/arbiter/arbiter_core.hpp"
+#include "actors/fetcher/check_reader.hpp"
 #include "actors/fetcher/window_planner.hpp"
+#include "actors/schedule/check_scheduler.hpp"
 #include "messages/caf_types.hpp"
+#include "messages/codec.hpp"
+#include "messages/control.hpp"
 
 namespace tn {
 namespace storage { class Store; }
@@ -36,13 +40,34 @@ struct PipelineSpec {
   uint32_t credit = 2;         // windows in flight per shard ahead of the arbiter (memory vs overlap)
   caf::actor progress;         // optional: receives Progress messages
   bool publish_bars = false;   // market.bar events (planners must give full bars)
+
+  // -- node modes (replay, live): set `readers` instead of `planners`; a
+  // scheduler then drives the fetchers check by check.
+  std::vector<std::shared_ptr<CheckReader>> readers;  // one per shard
+  std::shared_ptr<CheckScheduler> scheduler;
+  int64_t replay_interval_ms = 0;     // replay: wall time between checks (0: flat out)
+  int64_t resume_ms = INT64_MIN;      // restart: checks up to here were decided (warm up to it)
+  PauseMode pause = PauseMode::running;
+  Amount starting_capital = 0;        // with history: the portfolio rebuilt from the ledger
+  std::vector<OrderResult> history;   // the account's orders so far, oldest first
 };
 
 struct Pipeline {
   caf::group events;
   caf::actor arbiter, executor, portfolio, publisher, notifier;
+  caf::actor scheduler;  // node modes only
   std::vector<caf::actor> fetchers, indicators, signals;  // by shard
+  // Every actor by name, for `traderctl health`.
+  std::vector<std::pair<std::string, caf::actor>> named() const;
 };
+
+// When an actor last handled a message, for `traderctl health`.
+struct Activity {
+  int64_t last_ms = 0;
+  void touch();
+};
+// The health_atom answer: msgpack of ActorHealth (mailbox read by its owner).
+std::string health_of(caf::scheduled_actor* self, const std::string& name, const Activity& a);
 
 Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec);
 // Runs the pipeline over all its data; the result, or the error that
@@ -56,6 +81,17 @@ void stop_pipeline(const Pipeline& p);
 // Actor behaviours (one file per actor under actors/<name>/).
 caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
                             caf::actor indicator, uint32_t credit);
+// Node modes: answers the scheduler's checks; first the warm-up window
+// (history up to resume_ms) when restarting.
+caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckReader> reader,
+                                  caf::actor indicator, int64_t resume_ms);
+// Sends checks to the fetchers (one timer, no polling), takes the arbiter's
+// acks and persists the last decided check time (node_state "node.resume_ms").
+caf::actor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
+                           std::vector<caf::actor> fetchers, int64_t interval_ms,
+                           std::shared_ptr<storage::Store> store);
+inline const std::string kResumeKey = "node.resume_ms";
+inline const std::string kPauseKey = "node.pause_mode";
 caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
                               caf::actor next);
 // bar_log: where market.bar events go ([bus] publish_bars); null for none.
@@ -65,8 +101,11 @@ caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta>
 caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
                              std::string account, std::string quote, Amount min_trade_value,
                              double fee_rate, caf::group events);
+// history: orders already in the ledger (a restart), applied from
+// quote_balance = the starting capital, so positions and P&L carry over.
 caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                              std::string quote, Amount quote_balance, int64_t status_interval_ms,
+                              std::string quote, Amount quote_balance, std::vector<OrderResult> history,
+                              int64_t status_interval_ms,
                               int64_t equity_interval_ms, std::shared_ptr<storage::Store> store,
                               caf::group events);
 // first_seq: the first log entry to publish/tell (decided before spawning:

@@ -28,7 +28,7 @@
 #include <spdlog/spdlog.h>
 
 using namespace tn;
-using Clock = std::chrono::steady_clock;
+using BenchClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -43,7 +43,7 @@ size_t batch_bars() {
   return e ? std::strtoul(e, nullptr, 10) : 65536;
 }
 
-double secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+double secs(BenchClock::time_point a) { return std::chrono::duration<double>(BenchClock::now() - a).count(); }
 
 long vm_hwm_kb() {
   std::ifstream f("/proc/self/status");
@@ -61,7 +61,7 @@ struct LoopResult { double seconds = 0; uint64_t candidates = 0, trades = 0; };
 // The limit: one pass per stream, the same rules and fixed-point sizing.
 LoopResult tight_loop(const std::vector<std::vector<double>>& closes) {
   LoopResult r;
-  const auto t0 = Clock::now();
+  const auto t0 = BenchClock::now();
   Amount usdt = kStart;
   for (const auto& c : closes) {
     RollingMean rm(kMa);
@@ -116,7 +116,7 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
   if (const char* c = std::getenv("TN_BENCH_CREDIT")) spec.credit = static_cast<uint32_t>(std::atoi(c));
   Pipeline p = spawn_pipeline(sys, spec);
   PipeResult r;
-  const auto t0 = Clock::now();
+  const auto t0 = BenchClock::now();
   if (auto rr = run_to_end(sys, p))
     r.run = std::move(rr.value());
   else
@@ -140,15 +140,15 @@ void stages_alone(const std::vector<std::vector<double>>& closes) {
   double t_plan = 0, t_ind = 0, t_sig = 0;
   uint64_t bars = 0;
   while (true) {
-    auto t0 = Clock::now();
+    auto t0 = BenchClock::now();
     auto w = planners[0]->next();
     t_plan += secs(t0);
     if (!w) break;
     bars += w->bars();
-    t0 = Clock::now();
+    t0 = BenchClock::now();
     auto snap = ind.compute(std::move(*w));
     t_ind += secs(t0);
-    t0 = Clock::now();
+    t0 = BenchClock::now();
     auto out = sig.evaluate(snap);
     t_sig += secs(t0);
   }
@@ -231,7 +231,7 @@ void rss_case(size_t streams, size_t bars, const std::string& dir) {
 }
 
 void compare(caf::actor_system& sys, size_t streams, size_t bars, double target, const std::string& dir) {
-  const auto t0 = Clock::now();
+  const auto t0 = BenchClock::now();
   auto closes = make_closes(streams, bars);
   auto sources = series_sources(closes);
   const double make_s = secs(t0);
@@ -249,7 +249,7 @@ void compare(caf::actor_system& sys, size_t streams, size_t bars, double target,
               static_cast<unsigned long long>(pipe.run.signals), make_s);
   stages_alone(closes);
   if (streams > 1) {
-    const auto w0 = Clock::now();
+    const auto w0 = BenchClock::now();
     (void)write_backtest_files(dir, "bench", pipe.run, summarize(pipe.run, pipe.seconds));
     std::printf("output writing (%zu equity rows, %zu orders): %.3f s (not timed above)\n",
                 pipe.run.equity.size(), pipe.run.order_log.size(), secs(w0));
@@ -278,7 +278,7 @@ int main(int argc, char** argv) {
     if (want("many")) compare(sys, many, per, 0.50, dir);
   }
   const std::string csv = std::string(TN_SOURCE_DIR) + "/data/binance/BTCUSDT-1h.csv";
-  const auto c0 = Clock::now();
+  const auto c0 = BenchClock::now();
   size_t rows = 0;
   for (int i = 0; i < 5; ++i) rows += load_csv_bars(csv, 3600000).value().size();
   std::printf("CSV parsing (BTCUSDT-1h.csv x5): %.2f M rows/s (not timed above)\n", rows / secs(c0) / 1e6);

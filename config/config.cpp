@@ -129,6 +129,17 @@ class Section {
     if (out.empty()) bad(k, "must not be empty");
     return true;
   }
+  bool strings(std::string_view k, std::vector<std::string>& out) const {
+    const toml::node* n = node(k);
+    if (!n) return false;
+    if (!n->is_array()) type_error(k, "an array of strings");
+    out.clear();
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string()) bad(k, "must hold only strings");
+      out.push_back(e.as_string()->get());
+    }
+    return true;
+  }
   bool boolean(std::string_view k, bool& out) const {
     const toml::node* n = node(k);
     if (!n) return false;
@@ -213,6 +224,8 @@ void read_node(const Section& s, Config& c) {
   s.str("db_path", c.db_path);
   s.integer("db_map_size_mb", c.db_map_size_mb, 1, int64_t{1} << 24);
   if (!s.boolean("db_durable", c.db_durable)) c.db_durable = c.mode != "backtest";
+  s.integer("replay_interval_ms", c.replay_interval_ms, 0, 3'600'000);
+  s.str("log_file", c.log_file);
 }
 
 void read_account(const Section& s, Config& c) {
@@ -262,6 +275,9 @@ void read_bus(const Section& s, Config& c) {
   s.integer("wait_ms", c.wait_ms, 0, 86'400'000);
   s.boolean("publish_bars", c.publish_bars);
   s.integer("send_hwm", c.send_hwm, 0, std::numeric_limits<int32_t>::max());
+  s.boolean("control_curve", c.control_curve);
+  s.str("control_secret_key_file", c.control_secret_key_file);
+  s.strings("control_allowed_clients", c.control_allowed_clients);
 }
 
 void read_backtest(const Section& s, Config& c) {
@@ -325,7 +341,9 @@ Config build(const toml::table& root, const std::string& name) {
   // the watchlist (symbols must end with the quote currency).
   c.db_durable = c.mode != "backtest";
   if (top.node("node"))
-    read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable"}), c);
+    read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
+                               "replay_interval_ms", "log_file"}),
+              c);
   if (top.node("account")) read_account(section("account", {"id", "starting_balance", "quote"}), c);
   if (top.node("sizing"))
     read_sizing(
@@ -333,7 +351,8 @@ Config build(const toml::table& root, const std::string& name) {
         section("sizing", {"allocation", "default_allocation", "min_trade_value", "fee_rate"}), c);
   if (top.node("bus"))
     read_bus(section("bus", {"publish", "control", "wait_subscribers", "wait_ms", "publish_bars",
-                             "send_hwm"}),
+                             "send_hwm", "control_curve", "control_secret_key_file",
+                             "control_allowed_clients"}),
              c);
   if (top.node("backtest"))
     read_backtest(

@@ -31,6 +31,8 @@ struct Config {
   std::string db_path = "tradernode.lmdb";
   uint64_t db_map_size_mb = 1024;
   bool db_durable = true;  // false: MDB_NOSYNC (backtests default to false, see loader)
+  int64_t replay_interval_ms = 50;  // replay: wall time between two checks (0: as fast as it goes)
+  std::string log_file;             // also log here (appending: logrotate's copytruncate works)
 
   // [account]
   std::string account_id = "default";
@@ -50,6 +52,11 @@ struct Config {
   uint32_t wait_ms = 2000;
   bool publish_bars = false;  // bar/snapshot events are heavy: off unless asked for
   uint32_t send_hwm = 100000;
+  // Control endpoint security (actors/control/control_security.hpp): CURVE
+  // is required off loopback; the secret key file must be mode 0600.
+  bool control_curve = false;
+  std::string control_secret_key_file;
+  std::vector<std::string> control_allowed_clients;  // Z85 public keys
 
   // [backtest]
   uint32_t batch_bars = 65536;            // bars per window across all streams

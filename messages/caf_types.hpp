@@ -21,6 +21,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tn, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tn, (tn::BalancesView))
   CAF_ADD_TYPE_ID(tn, (tn::RunResult))
   CAF_ADD_TYPE_ID(tn, (tn::Progress))
+  CAF_ADD_TYPE_ID(tn, (tn::CheckRequest))
 CAF_END_TYPE_ID_BLOCK(tn)
 
 namespace tn {
@@ -33,11 +34,21 @@ using run_atom = caf::atom_constant<caf::atom("run")>;
 using report_atom = caf::atom_constant<caf::atom("report")>;
 using balances_atom = caf::atom_constant<caf::atom("balances")>;
 using sync_atom = caf::atom_constant<caf::atom("sync")>;
+// Node control (the control endpoint's questions and orders to the actors).
+// Answers are the msgpack bytes of the reply structs (messages/internal.hpp,
+// messages/control.hpp) as std::string: the control thread sends them on
+// as they are, so they need no CAF type of their own.
+using pause_atom = caf::atom_constant<caf::atom("pause")>;    // + pause_mode string
+using status_atom = caf::atom_constant<caf::atom("status")>;  // -> ArbiterStats / ScheduleView
+using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
+using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
   return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.next_window, x.streams, x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
+           x.next_window, x.warmup, x.streams, x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
@@ -93,6 +104,10 @@ typename Inspector::result_type inspect(Inspector& f, RunResult& x) {
            x.signal_log, x.order_log, x.equity, x.final_quote, x.final_equity, x.max_drawdown);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CheckRequest& x) {
+  return f(caf::meta::type_name("CheckRequest"), x.window, x.now_ms, x.streams, x.last);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Progress& x) {
   return f(caf::meta::type_name("Progress"), x.bars, x.sim_time_ms);
 }
@@ -106,5 +121,6 @@ static_assert(caf::has_type_id<PortfolioFeed>::value);
 static_assert(caf::has_type_id<BalancesView>::value);
 static_assert(caf::has_type_id<RunResult>::value);
 static_assert(caf::has_type_id<Progress>::value);
+static_assert(caf::has_type_id<CheckRequest>::value);
 
 }  // namespace tn

@@ -50,6 +50,38 @@ struct RunResult {
                      final_quote, final_equity, max_drawdown);
 };
 
+// Scheduler -> fetcher (node modes): check these streams now. Every shard
+// gets every check (window ids are consecutive) and answers with a window,
+// empty when none of its streams was due or had a new bar; `last` ends the run.
+struct CheckRequest {
+  uint64_t window = 0;
+  int64_t now_ms = 0;              // the (simulated) time of the check
+  std::vector<uint32_t> streams;   // due streams of this shard, ascending
+  bool last = false;
+  MSGPACK_DEFINE_MAP(window, now_ms, streams, last);
+};
+
+// What the arbiter has decided so far in this process (control: status).
+struct ArbiterStats {
+  std::string pause_mode;  // control.hpp pause_mode::*
+  uint64_t windows = 0, signals = 0, trades = 0, rejected = 0;
+  MSGPACK_DEFINE_MAP(pause_mode, windows, signals, trades, rejected);
+};
+
+// The scheduler's view (control: status): per stream its last check.
+struct ScheduleStream {
+  uint32_t stream = 0;
+  int64_t last_check_ms = 0;  // 0: never
+  uint64_t checks = 0;
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, checks);
+};
+struct ScheduleView {
+  int64_t now_ms = 0;  // the schedule's clock (simulated in replay)
+  uint64_t checks = 0;
+  std::vector<ScheduleStream> streams;
+  MSGPACK_DEFINE_MAP(now_ms, checks, streams);
+};
+
 // Progress of a long run, for a terminal.
 struct Progress {
   uint64_t bars = 0;

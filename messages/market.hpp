@@ -18,6 +18,10 @@ struct BarWindow {
   int64_t end_ms = 0;
   bool last = false;              // no more windows follow from this shard
   uint64_t next_window = 0;       // the next window this shard sends (when !last)
+  // History replayed after a restart: indicators take it in, nothing is
+  // decided from it (those bars were acted on before), and it goes no
+  // further than the signal actor.
+  bool warmup = false;
   std::vector<uint32_t> streams;  // stream id of each run of rows
   std::vector<uint32_t> offsets;  // rows of streams[i]: [offsets[i], offsets[i+1])
   std::vector<int64_t> open_time_ms;
@@ -27,7 +31,7 @@ struct BarWindow {
   std::vector<double> open, high, low, volume;
 
   size_t bars() const { return close.size(); }
-  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, next_window, streams, offsets, open_time_ms,
+  MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, next_window, warmup, streams, offsets, open_time_ms,
                      open, high, low, close, volume);
 };
 

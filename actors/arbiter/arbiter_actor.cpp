@@ -42,6 +42,7 @@ struct ArbiterState {
   uint64_t window = 0;
   int64_t end_ms = 0;
   bool failed = false;
+  Activity act;
   static inline const char* name = "arbiter";
 };
 
@@ -134,10 +135,14 @@ void place(Self* self, const Intent& in) {
       .await(
           [=](OrderResult& r) {
             auto& s = self->state;
-            s.book.apply(r);
-            (r.filled ? s.result.trades : s.result.rejected)++;
-            s.feed.fills.push_back(r);
-            s.result.order_log.push_back(std::move(r));
+            // A duplicate was applied before a restart: the book (loaded
+            // from the ledger) and the portfolio already hold it.
+            if (!r.duplicate) {
+              s.book.apply(r);
+              (r.filled ? s.result.trades : s.result.rejected)++;
+              s.feed.fills.push_back(r);
+              s.result.order_log.push_back(std::move(r));
+            }
             decide_next(self);
           },
           [=](caf::error& e) {
@@ -206,8 +211,9 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
 
 caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, caf::actor executor,
                                  caf::actor portfolio, std::shared_ptr<storage::Store> store,
-                                 caf::group events, caf::actor progress) {
+                                 caf::group events, caf::actor progress, PauseMode pause) {
   auto& st = self->state;
+  st.pause = pause;
   st.core = std::make_unique<ArbiterCore>(std::move(core));
   st.shards = shards;
   st.executor = executor;
@@ -232,20 +238,42 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
       },
       [=](SignalWindow& w) {
         auto& s = self->state;
+        s.act.touch();
         if (w.shard >= s.expect.size()) return;  // not a shard of this run
         if (!s.expect[w.shard]) s.expect[w.shard] = w.window;  // its first part
         s.pending[w.window].push_back(std::move(w));
         try_advance(self);
       },
+      // Takes effect from the next instant planned: an order of the instant
+      // being placed completes (decisions are finished or abandoned whole).
+      [=](pause_atom, const std::string& mode) {
+        auto& p = self->state.pause;
+        p = mode == pause_mode::paused         ? PauseMode::paused
+            : mode == pause_mode::entries_only ? PauseMode::entries_only
+                                               : PauseMode::running;
+      },
+      [=](status_atom) {
+        const auto& s = self->state;
+        ArbiterStats a;
+        a.pause_mode = s.pause == PauseMode::paused         ? pause_mode::paused
+                       : s.pause == PauseMode::entries_only ? pause_mode::entries_only
+                                                            : pause_mode::running;
+        a.windows = s.result.windows;
+        a.signals = s.result.signals;
+        a.trades = s.result.trades;
+        a.rejected = s.result.rejected;
+        return encode(a);
+      },
+      [=](health_atom) { return health_of(self, "arbiter", self->state.act); },
   };
 }
 
 caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
                          caf::actor executor, caf::actor portfolio,
                          std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress) {
+                         caf::actor progress, PauseMode pause) {
   return sys.spawn(arbiter_actor_impl, std::move(core), shards, executor, portfolio,
-                   std::move(store), events, progress);
+                   std::move(store), events, progress, pause);
 }
 
 }  // namespace tn

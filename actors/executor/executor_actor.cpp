@@ -10,8 +10,10 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
                              std::string account, std::string quote, Amount min_trade_value,
                              double fee_rate, caf::group events) {
   const storage::LedgerRules rules{min_trade_value, fee_rate};
+  auto act = std::make_shared<Activity>();
   return {
       [=](const OrderRequest& req) -> caf::result<OrderResult> {
+        act->touch();
         auto r = store->ledger().apply(req, rules, req.decided_at_ms * 1'000'000);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
         if (!r->duplicate) self->send(events, events_atom::value, r->event_seq);
@@ -29,6 +31,7 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
         }
         return v;
       },
+      [=](health_atom) { return health_of(self, "executor", *act); },
   };
 }
 

@@ -13,6 +13,7 @@ caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<stora
                              caf::group events, uint64_t first_seq) {
   self->join(events);
   auto next = std::make_shared<uint64_t>(first_seq);
+  auto act = std::make_shared<Activity>();
   auto tell_upto = [=](uint64_t upto) {
     read_events_upto(store->events(), *next, upto, [](uint64_t seq, const std::string& bytes) {
       auto line = describe_event(bytes);
@@ -23,12 +24,16 @@ caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<stora
     });
   };
   return {
-      [=](events_atom, uint64_t upto) { tell_upto(upto); },
+      [=](events_atom, uint64_t upto) {
+        act->touch();
+        tell_upto(upto);
+      },
       [=](sync_atom) {
         auto l = store->events().last_seq();
         if (l) tell_upto(l.value());
         return true;
       },
+      [=](health_atom) { return health_of(self, "notifier", *act); },
   };
 }
 

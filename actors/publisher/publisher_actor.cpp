@@ -25,13 +25,18 @@ caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqP
                               uint64_t first_seq) {
   self->join(events);
   auto next = std::make_shared<uint64_t>(first_seq);
+  auto act = std::make_shared<Activity>();
   return {
-      [=](events_atom, uint64_t upto) mutable { publish_upto(pub, *store, *next, upto); },
+      [=](events_atom, uint64_t upto) mutable {
+        act->touch();
+        publish_upto(pub, *store, *next, upto);
+      },
       [=](sync_atom) mutable {
         auto last = store->events().last_seq();
         if (last) publish_upto(pub, *store, *next, last.value());
         return true;
       },
+      [=](health_atom) { return health_of(self, "publisher", *act); },
   };
 }
 

@@ -17,8 +17,11 @@ caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta>
     metas.push_back({s.symbol, s.timeframe, s.tf_ms});
   }
   auto core = std::make_shared<SignalCore>(std::move(params), equity_interval_ms, shard);
+  auto act = std::make_shared<Activity>();
   return {
       [=](const SnapshotWindow& w) {
+        act->touch();
+        if (w.bars.warmup) return;  // history after a restart: decided before
         self->send(arbiter, core->evaluate(w));
         if (!bar_log) return;  // [bus] publish_bars is off: the common case
         std::vector<storage::EventLog::Draft> drafts;
@@ -28,6 +31,7 @@ caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta>
         if (auto seqs = bar_log->events().append_batch(drafts))
           self->send(events, events_atom::value, seqs->back());
       },
+      [=](health_atom) { return health_of(self, "signal", *act); },
   };
 }
 

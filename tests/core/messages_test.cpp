@@ -34,7 +34,7 @@ OrderResult sample_result() {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_message_round_trips) {
-  BarWindow w{3, 10, 20, true, 0, {1, 4}, {0, 1, 2}, {5, 6}, {1, 2}, {3, 4}, {0.5, 1}, {2, 3}, {9, 8}};
+  BarWindow w{3, 10, 20, true, 0, false, {1, 4}, {0, 1, 2}, {5, 6}, {1, 2}, {3, 4}, {0.5, 1}, {2, 3}, {9, 8}};
   auto w2 = round_trip(w);
   BOOST_TEST(w2.window == 3u);
   BOOST_TEST(w2.last);

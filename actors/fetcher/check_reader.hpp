@@ -1,0 +1,50 @@
+#pragma once
+// The fetcher's core in the node modes (replay, live): answers one check of
+// the scheduler with a window holding, for each due stream of this shard,
+// every bar closed by the check's time and not handed out before. The
+// source behind a stream is recorded bars (replay) or an exchange (live);
+// the reader does not know which.
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "actors/fetcher/bar_source.hpp"
+#include "messages/internal.hpp"
+#include "messages/market.hpp"
+
+namespace tn {
+
+class CheckReader {
+ public:
+  // (stream id, source) of this shard. full_bars as in WindowPlanner.
+  CheckReader(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, bool full_bars);
+
+  // Every bar of every stream closing at or before until_ms, as one window
+  // flagged warmup (a restart's history: indicators take it in, nothing is
+  // decided). Empty (no rows) when there is none.
+  BarWindow warmup(int64_t until_ms);
+
+  // The window for check req: window id req.window, next_window + 1, rows
+  // of the due streams (ascending) with close <= req.now_ms. Streams that
+  // are not this shard's are ignored.
+  BarWindow answer(const CheckRequest& req);
+
+ private:
+  BarWindow empty_window(uint64_t id, int64_t end_ms) const;
+  void read(size_t index, int64_t until_ms, BarWindow& w);
+
+  std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources_;  // by stream id
+  bool full_bars_;
+};
+
+// The span of recorded data: the first and the last bar close over all
+// sources (INT64_MAX / INT64_MIN when there are none). A replay runs from
+// the one to the other.
+struct DataSpan {
+  int64_t first_close_ms = INT64_MAX;
+  int64_t last_close_ms = INT64_MIN;
+};
+DataSpan data_span(const std::vector<BarSeries>& series, const std::vector<int64_t>& tf_ms);
+
+}  // namespace tn

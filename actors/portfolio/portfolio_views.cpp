@@ -1,0 +1,80 @@
+#include "actors/portfolio/portfolio_views.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+namespace tn {
+
+namespace {
+constexpr int64_t kDayMs = 86'400'000;
+
+int64_t day_of(int64_t t_ms) { return (t_ms >= 0 ? t_ms : t_ms - kDayMs + 1) / kDayMs; }
+}  // namespace
+
+std::string utc_date(int64_t t_ms) {
+  const std::time_t secs = static_cast<std::time_t>(day_of(t_ms) * 86'400);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+PositionsBody positions_body(const PortfolioCore& core, const std::string& quote) {
+  PositionsBody b;
+  b.quote = quote;
+  for (const auto& [symbol, p] : core.positions()) {
+    if (p.quantity <= 0) continue;
+    PositionEntry e;
+    e.symbol = symbol;
+    e.asset = symbol.size() > quote.size() ? symbol.substr(0, symbol.size() - quote.size()) : symbol;
+    e.quantity = format_amount(p.quantity);
+    e.price = p.last_price;
+    const Amount value = value_at(p.quantity, p.last_price);
+    e.value = format_amount(value);
+    e.cost = format_amount(p.cost);
+    e.unrealized_pnl = format_amount(value - p.cost);
+    b.positions.push_back(std::move(e));
+  }
+  return b;
+}
+
+ProfitBody profit_body(const PortfolioCore& core, const std::string& quote) {
+  ProfitBody b;
+  b.quote = quote;
+  Amount realized = 0, unrealized = 0;
+  for (const auto& [symbol, p] : core.positions()) {
+    const Amount u = p.quantity > 0 ? value_at(p.quantity, p.last_price) - p.cost : 0;
+    realized += p.realized;
+    unrealized += u;
+    b.symbols.push_back({symbol, format_amount(p.realized), format_amount(u), format_amount(p.realized + u)});
+  }
+  b.realized_total = format_amount(realized);
+  b.unrealized_total = format_amount(unrealized);
+  b.total = format_amount(realized + unrealized);
+  return b;
+}
+
+DailyBody daily_body(const PortfolioCore& core, const std::string& quote, uint32_t days,
+                     int64_t now_ms) {
+  DailyBody b;
+  b.quote = quote;
+  // Value at each UTC midnight: the end of the day before it.
+  std::map<int64_t, Amount> end_of;  // day number -> value at its end
+  for (const EquityPoint& p : core.equity())
+    if (p.time_ms % kDayMs == 0) end_of[day_of(p.time_ms) - 1] = p.value;
+  const int64_t today = day_of(now_ms);
+  end_of[today] = core.total_value();  // the running day: value now
+  for (int64_t d = today - static_cast<int64_t>(days) + 1; d <= today; ++d) {
+    auto it = end_of.find(d);
+    if (it == end_of.end()) continue;
+    auto prev = end_of.find(d - 1);
+    if (prev == end_of.end()) continue;  // no start value: the curve begins here
+    b.days.push_back({utc_date(d * kDayMs), format_amount(it->second - prev->second),
+                      format_amount(it->second)});
+  }
+  return b;
+}
+
+}  // namespace tn
