@@ -3,6 +3,7 @@
 // "Event schema"). Money is a decimal string ("1234.50000000") so that no
 // subscriber has to guess a scale or lose precision.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,20 @@ inline const std::string portfolio_status = "portfolio.status";
 inline const std::string backtest_summary = "backtest.summary";
 inline const std::string data_error = "data.error";
 inline const std::string market_bar = "market.bar";
+inline const std::string control_action = "control.action";
+inline const std::string replay_summary = "replay.summary";
 }  // namespace topic
+
+// An order given on the control endpoint (pause, resume, run-now, stop,
+// verify, send-test-email), with what came of it. Queries (status, ...)
+// are not events.
+struct ControlActionEvent {
+  std::string command;
+  std::map<std::string, std::string> args;
+  bool ok = false;
+  std::string message;  // the reply's message or error
+  MSGPACK_DEFINE_MAP(command, args, ok, message);
+};
 
 struct SignalEvent {
   std::string symbol, timeframe, side;  // side: BUY | SELL

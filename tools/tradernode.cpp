@@ -1,9 +1,11 @@
-// tradernode: the node. `backtest` runs the actor pipeline over recorded
-// bars as fast as it can.
+// tradernode: the node. `run` starts it (replay of recorded bars at a set
+// pace, steered with traderctl); `backtest` runs the actor pipeline over
+// recorded bars as fast as it can.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "tools/backtest.hpp"
+#include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
 
 int main(int argc, char** argv) {
@@ -21,7 +23,15 @@ int main(int argc, char** argv) {
   backtest->add_flag("--quiet", bt.quiet, "only errors");
   backtest->add_flag("--verbose", bt.verbose, "log every notification (trades, portfolio statuses)");
 
+  tn::RunOptions run_opt;
+  auto* run = app.add_subcommand("run", "run the node until stopped (replay: until the data ends)");
+  run->add_option("--config", run_opt.config_path, "TOML config file")->required();
+  run->add_option("--account-id", run_opt.account_id, "ledger account to trade (overrides [account] id)");
+  run->add_option("--db-path", run_opt.db_path, "LMDB folder (overrides [node] db_path)");
+  run->add_flag("--quiet", run_opt.quiet, "only warnings and errors on the terminal");
+
   CLI11_PARSE(app, argc, argv);
+  if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);
   if (backtest->parsed()) return tn::run_backtest(bt);

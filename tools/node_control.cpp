@@ -1,0 +1,168 @@
+#include "tools/node_control.hpp"
+
+#include <chrono>
+
+#include "storage/reconcile.hpp"
+#include "storage/store.hpp"
+
+namespace tn {
+
+namespace {
+
+constexpr auto kAskTimeout = std::chrono::seconds(5);
+constexpr uint64_t kReplayDefault = 1000, kReplayMax = 10000;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Asks an actor; its answer is msgpack bytes (see caf_types.hpp).
+template <class... Ts>
+Result<std::string> ask(const NodeControlContext& ctx, const caf::actor& who, Ts&&... xs) {
+  caf::scoped_actor self{*ctx.sys};
+  Result<std::string> out = make_error(Errc::internal, "no answer");
+  self->request(who, kAskTimeout, std::forward<Ts>(xs)...)
+      .receive([&](std::string& bytes) { out = std::move(bytes); },
+               [&](caf::error& e) { out = make_error(Errc::internal, ctx.sys->render(e)); });
+  return out;
+}
+
+template <class T>
+Result<T> ask_as(const NodeControlContext& ctx, const caf::actor& who, auto&&... xs) {
+  auto bytes = ask(ctx, who, std::forward<decltype(xs)>(xs)...);
+  if (!bytes) return bytes.error();
+  return decode<T>(*bytes);
+}
+
+ControlReply ok(const ControlRequest& req, std::string body) { return make_ok_reply(req, std::move(body)); }
+ControlReply fail(const ControlRequest& req, const std::string& why) { return make_error_reply(req.id, why); }
+ControlReply ack(const ControlRequest& req, const std::string& message) {
+  return ok(req, encode(AckBody{message}));
+}
+
+ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto arb = ask_as<ArbiterStats>(ctx, ctx.pipeline->arbiter, status_atom::value);
+  auto sch = ask_as<ScheduleView>(ctx, ctx.pipeline->scheduler, status_atom::value);
+  auto value = ask_as<std::string>(ctx, ctx.pipeline->portfolio, view_atom::value, std::string("value"), uint32_t{0});
+  auto orders = ctx.store->ledger().orders(ctx.account);
+  if (!arb || !sch || !value || !orders)
+    return fail(req, "status unavailable: " + (!arb ? arb.error().message : !sch ? sch.error().message
+                                              : !value ? value.error().message : orders.error().message));
+  StatusBody b;
+  b.mode = ctx.mode;
+  b.node = ctx.node;
+  b.pause_mode = arb->pause_mode;
+  b.paused = arb->pause_mode != pause_mode::running;
+  b.uptime_s = (now_ms() - ctx.started_ms) / 1000;
+  for (const ScheduleStream& s : sch->streams)
+    b.watchlist.push_back({s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?",
+                           s.last_check_ms, s.checks});
+  b.signal_checks = sch->checks;
+  for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
+  const uint64_t all = b.trades_executed + b.trades_failed;
+  b.success_rate = all ? static_cast<double>(b.trades_executed) / static_cast<double>(all) : 0;
+  b.portfolio_value = *value;
+  b.quote = ctx.quote;
+  return ok(req, encode(b));
+}
+
+ControlReply health(const NodeControlContext& ctx, const ControlRequest& req) {
+  HealthBody b;
+  b.now_ms = now_ms();
+  for (const auto& [name, actor] : ctx.pipeline->named()) {
+    auto h = ask_as<ActorHealth>(ctx, actor, health_atom::value);
+    ActorHealth e = h ? *h : ActorHealth{};
+    e.name = name;  // the pipeline's name (with the shard)
+    b.actors.push_back(std::move(e));
+  }
+  return ok(req, encode(b));
+}
+
+ControlReply set_pause(const NodeControlContext& ctx, const ControlRequest& req, const std::string& mode) {
+  // Durable first: the flag must survive a restart.
+  if (Status s = ctx.store->state().put(kPauseKey, encode(mode)); !s)
+    return fail(req, "cannot store the pause flag: " + s.error().message);
+  caf::anon_send(ctx.pipeline->arbiter, pause_atom::value, mode);
+  return ack(req, mode == pause_mode::running ? "resumed"
+                  : mode == pause_mode::paused ? "paused" : "paused (entries only: SELLs go on)");
+}
+
+ControlReply replay(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto from = control_arg_u64(req, control_arg::from_seq, 1, UINT64_MAX);
+  auto max = control_arg_u64(req, control_arg::max, kReplayDefault, kReplayMax);
+  if (!from) return fail(req, from.error().message);
+  if (!max) return fail(req, max.error().message);
+  auto rows = ctx.store->events().read_from(*from, *max);
+  if (!rows) return fail(req, rows.error().message);
+  std::vector<std::string> envelopes;
+  for (auto& [seq, bytes] : *rows) envelopes.push_back(std::move(bytes));
+  return ok(req, encode_replay_body(envelopes));
+}
+
+ControlReply verify(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto chain = ctx.store->events().verify_chain();
+  if (!chain) return fail(req, chain.error().message);
+  auto rec = storage::reconcile(ctx.store->ledger(), ctx.account);
+  if (!rec) return fail(req, rec.error().message);
+  VerifyBody b;
+  b.events_checked = chain->checked;
+  b.chain_ok = chain->ok;
+  b.orders_checked = rec->orders;
+  b.ledger_ok = rec->ok;
+  b.problems = chain->problems;
+  b.problems.insert(b.problems.end(), rec->problems.begin(), rec->problems.end());
+  return ok(req, encode(b));
+}
+
+ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
+  const std::string& c = req.command;
+  if (c == control_cmd::status) return status(ctx, req);
+  if (c == control_cmd::health) return health(ctx, req);
+  if (c == control_cmd::positions || c == control_cmd::profit || c == control_cmd::daily) {
+    auto days = control_arg_u64(req, control_arg::days, 7, 3650);
+    if (!days) return fail(req, days.error().message);
+    auto body = ask(ctx, ctx.pipeline->portfolio, view_atom::value, c, static_cast<uint32_t>(*days));
+    return body ? ok(req, std::move(*body)) : fail(req, body.error().message);
+  }
+  if (c == control_cmd::pause) {
+    auto entries = control_arg_flag(req, control_arg::entries_only);
+    if (!entries) return fail(req, entries.error().message);
+    return set_pause(ctx, req, *entries ? pause_mode::entries_only : pause_mode::paused);
+  }
+  if (c == control_cmd::resume) return set_pause(ctx, req, pause_mode::running);
+  if (c == control_cmd::run_now) {
+    caf::anon_send(ctx.pipeline->scheduler, runnow_atom::value);
+    return ack(req, "checking every stream now");
+  }
+  if (c == control_cmd::stop) {
+    ctx.stop();
+    return ack(req, "stopping");
+  }
+  if (c == control_cmd::replay) return replay(ctx, req);
+  if (c == control_cmd::verify) return verify(ctx, req);
+  if (c == control_cmd::send_test_email)
+    return fail(req, "no email channel: [notify.email] is not configured");
+  return fail(req, "unknown command '" + c + "'");
+}
+
+bool is_action(const std::string& c) {
+  return c == control_cmd::pause || c == control_cmd::resume || c == control_cmd::run_now ||
+         c == control_cmd::stop || c == control_cmd::verify || c == control_cmd::send_test_email;
+}
+
+}  // namespace
+
+ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest& req) {
+  ControlReply r = answer(ctx, req);
+  if (is_action(req.command)) {
+    ControlActionEvent e{req.command, req.args, r.ok, r.error};
+    if (r.ok)
+      if (auto a = decode<AckBody>(r.body)) e.message = a->message;
+    if (auto seq = ctx.store->events().append({topic::control_action, encode(e), now_ms() * 1'000'000}))
+      caf::anon_send(ctx.pipeline->events, events_atom::value, seq.value());
+  }
+  return r;
+}
+
+}  // namespace tn

@@ -1,0 +1,259 @@
+// `tradernode run`: the actor node driven by its scheduler (replay of the
+// recorded bars at a set pace, through the same actors and schedule logic
+// as live), with the control endpoint, graceful stop on SIGINT/SIGTERM and
+// one node per database.
+#include "tools/node_run.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/control/control_server.hpp"
+#include "actors/publisher/zmq_publisher.hpp"
+#include "storage/store.hpp"
+#include "tools/backtest_output.hpp"
+#include "tools/node_control.hpp"
+#include "tools/node_lock.hpp"
+#include "tools/node_setup.hpp"
+
+namespace tn {
+
+namespace {
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int fail(int code, const std::string& msg) {
+  spdlog::error("{}", msg);
+  return code;
+}
+
+// Console, plus an appending file when [node] log_file is set (logrotate
+// with copytruncate, or a restart, picks up the new file).
+Status setup_logging(const Config& cfg, bool quiet) {
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  if (quiet) console->set_level(spdlog::level::warn);
+  std::vector<spdlog::sink_ptr> sinks{console};
+  if (!cfg.log_file.empty()) {
+    try {
+      sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(cfg.log_file, false));
+    } catch (const std::exception& e) {
+      return make_error(Errc::io, "[node] log_file: " + std::string(e.what()));
+    }
+  }
+  auto logger = std::make_shared<spdlog::logger>("tradernode", sinks.begin(), sinks.end());
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  return Status::OK();
+}
+
+template <class T>
+std::optional<T> stored(storage::Store& store, const std::string& key) {
+  auto v = store.state().get(key);
+  if (!v || !*v) return std::nullopt;
+  auto d = decode<T>(**v);
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+PauseMode pause_from(const std::string& s) {
+  return s == pause_mode::paused         ? PauseMode::paused
+         : s == pause_mode::entries_only ? PauseMode::entries_only
+                                         : PauseMode::running;
+}
+
+struct Loaded {
+  std::vector<std::shared_ptr<CheckReader>> readers;
+  std::shared_ptr<CheckScheduler> scheduler;
+};
+
+// The recorded bars (replay), one reader per shard, and the schedule over them.
+Result<Loaded> load_replay(const Config& cfg, uint32_t shards) {
+  std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
+  std::vector<CheckStream> streams;
+  CheckSchedulerOptions o;
+  o.shards = shards;
+  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i) {
+    const StreamConfig& s = cfg.watchlist[i];
+    if (s.data.empty())
+      return make_error(Errc::invalid_input, "watchlist." + s.symbol + "." + s.timeframe +
+                                                 ": no data file to replay (set 'data')");
+    auto series = load_csv_bars(s.data, s.tf_ms);
+    if (!series) return series.error();
+    const DataSpan span = data_span({*series}, {s.tf_ms});
+    o.start_ms = i == 0 ? span.first_close_ms : std::min(o.start_ms, span.first_close_ms);
+    o.end_ms = i == 0 ? span.last_close_ms : std::max(o.end_ms, span.last_close_ms);
+    streams.push_back({i, s.tf_ms, -1, i % shards, span.first_close_ms});
+    parts[i % shards].emplace_back(i, make_series_source(std::move(series.value()), s.tf_ms));
+  }
+  auto sched = CheckScheduler::make(streams, o);
+  if (!sched) return sched.error();
+  Loaded out;
+  out.scheduler = std::make_shared<CheckScheduler>(std::move(sched.value()));
+  for (auto& p : parts) out.readers.push_back(std::make_shared<CheckReader>(std::move(p), cfg.publish_bars));
+  return out;
+}
+
+}  // namespace
+
+int run_node(const RunOptions& opt) {
+  auto cfg_r = load_config(opt.config_path);
+  if (!cfg_r) return fail(2, cfg_r.error().message);
+  Config cfg = std::move(cfg_r.value());
+  if (!opt.account_id.empty()) cfg.account_id = opt.account_id;
+  if (!opt.db_path.empty()) cfg.db_path = opt.db_path;
+  if (Status s = setup_logging(cfg, opt.quiet); !s) return fail(2, s.error().message);
+  if (cfg.mode != "replay")
+    return fail(2, cfg.source_path + ": [node] mode = \"" + cfg.mode +
+                       "\": `tradernode run` runs mode \"replay\" (live needs the market data "
+                       "sources, not in this build; backtests run with `tradernode backtest`)");
+
+  // Signals go to one thread that waits for them (no handler runs inside
+  // CAF or LMDB code); every thread started from here inherits the mask.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&sigs, s);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  auto lock = NodeLock::acquire(cfg.db_path);
+  if (!lock) return fail(1, lock.error().message);
+  storage::OpenOptions so;
+  so.path = cfg.db_path;
+  so.map_size_bytes = cfg.db_map_size_mb << 20;
+  so.durable = cfg.db_durable;
+  so.node = cfg.node_name;
+  auto store_r = storage::Store::open(so);
+  if (!store_r) return fail(1, store_r.error().message);
+  std::shared_ptr<storage::Store> store = std::move(store_r.value());
+  if (Status s = store->ledger().init_account(cfg.account_id, cfg.quote, to_amount(cfg.starting_balance)); !s)
+    return fail(1, s.error().message);
+
+  const uint32_t shards = std::max<uint32_t>(1, std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(cfg.watchlist.size())));
+  auto loaded = load_replay(cfg, shards);
+  if (!loaded) return fail(2, loaded.error().message);
+  auto history = store->ledger().orders(cfg.account_id);
+  auto capital = store->ledger().starting_capital(cfg.account_id);
+  if (!history || !capital) return fail(1, (!history ? history.error() : capital.error()).message);
+
+  ControlSecurity sec;
+  sec.curve = cfg.control_curve;
+  sec.secret_key_file = cfg.control_secret_key_file;
+  sec.allowed_client_keys = cfg.control_allowed_clients;
+  auto control = ControlServer::open(cfg.control, sec);
+  if (!control) return fail(2, "control endpoint: " + control.error().message);
+  auto pub_r = ZmqPublisher::open(cfg.publish, static_cast<int>(cfg.send_hwm));
+  if (!pub_r) return fail(1, pub_r.error().message);
+  std::shared_ptr<ZmqPublisher> pub = std::move(pub_r.value());
+  if (cfg.wait_subscribers > 0)
+    (void)pub->wait_subscribers(cfg.wait_subscribers, std::chrono::milliseconds(cfg.wait_ms));
+
+  PipelineSpec spec;
+  spec.streams = stream_table(cfg);
+  spec.store = store;
+  spec.publisher = pub;
+  spec.account = cfg.account_id;
+  spec.quote = cfg.quote;
+  spec.min_trade_value = to_amount(cfg.min_trade_value);
+  spec.fee_rate = cfg.fee_rate;
+  spec.equity_interval_ms = cfg.equity_interval_ms;
+  spec.status_interval_ms = cfg.status_interval_ms;
+  spec.publish_bars = cfg.publish_bars;
+  spec.readers = loaded->readers;
+  spec.scheduler = loaded->scheduler;
+  spec.replay_interval_ms = cfg.replay_interval_ms;
+  spec.starting_capital = *capital;
+  spec.history = std::move(*history);
+  if (auto resume = stored<int64_t>(*store, kResumeKey)) {
+    spec.resume_ms = *resume;
+    spec.scheduler->resume(*resume);
+  }
+  if (auto p = stored<std::string>(*store, kPauseKey)) spec.pause = pause_from(*p);
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.add_message_types<caf::id_block::tn>();
+  caf::actor_system sys{caf_cfg};
+  Pipeline p = spawn_pipeline(sys, spec);
+
+  std::atomic<bool> stopping{false};
+  auto stop = [&] {
+    if (!stopping.exchange(true)) caf::anon_send(p.scheduler, stop_atom::value);
+  };
+  std::thread sig_thread([&] {
+    int sig = 0;
+    while (sigwait(&sigs, &sig) == 0) {
+      if (sig == SIGUSR1) return;  // the node is done: stop waiting
+      spdlog::info("signal {}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      stop();
+    }
+  });
+
+  const int64_t started = wall_ms();
+  NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop};
+  for (const auto& s : spec.streams) ctx.stream_names.push_back(s.symbol + ":" + s.timeframe);
+
+  // The start event: watchlist and capital (the portfolio's total value).
+  {
+    NodeStartEvent start{cfg.mode, cfg.account_id, ctx.stream_names, format_amount(*capital)};
+    caf::scoped_actor self{sys};
+    self->request(p.portfolio, std::chrono::seconds(5), view_atom::value, std::string("value"), uint32_t{0})
+        .receive([&](std::string& v) { if (auto d = decode<std::string>(v)) start.capital = *d; },
+                 [](caf::error&) {});
+    if (auto seq = store->events().append({topic::node_start, encode(start), wall_ms() * 1'000'000}))
+      caf::anon_send(p.events, events_atom::value, seq.value());
+  }
+  spdlog::info("node {} ({}) on {}: {} streams, control {}, events {}{}", cfg.node_name, cfg.mode,
+               cfg.db_path, spec.streams.size(), control.value()->endpoint(), cfg.publish,
+               spec.resume_ms != INT64_MIN ? ", resuming after a restart" : "");
+
+  std::atomic<bool> control_done{false};
+  std::thread control_thread([&] {
+    ControlServer& srv = *control.value();
+    const ControlHandler handler = [&](const ControlRequest& req) { return handle_control(ctx, req); };
+    while (!control_done.load()) {
+      auto r = srv.poll_once(std::chrono::milliseconds(200), handler);
+      if (!r) {
+        spdlog::error("control endpoint: {}", r.error().message);
+        break;
+      }
+    }
+  });
+
+  const auto t0 = std::chrono::steady_clock::now();
+  int code = 0;
+  RunResult result;
+  if (auto r = run_to_end(sys, p))
+    result = std::move(r.value());
+  else
+    code = fail(1, "node stopped: " + r.error().message);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  BacktestSummary summary = summarize(result, seconds);
+  std::vector<storage::EventLog::Draft> tail;
+  if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_ms() * 1'000'000});
+  const std::string why = code != 0 ? "failed" : stopping ? "stopped" : "end of the recorded data";
+  tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_ms() * 1'000'000});
+  if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
+  flush_events(sys, p);
+  control_done = true;
+  control_thread.join();
+  pthread_kill(sig_thread.native_handle(), SIGUSR1);
+  sig_thread.join();
+  stop_pipeline(p);
+  if (code == 0)
+    spdlog::info("node stopped ({}): {} bars, {} signals, {} trades, {} rejected in this run; "
+                 "portfolio {} {}", why, summary.bars, summary.signals, summary.trades,
+                 summary.rejected, summary.final_equity, cfg.quote);
+  return code;
+}
+
+}  // namespace tn
