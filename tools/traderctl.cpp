@@ -14,6 +14,7 @@
 #include "actors/control/control_client.hpp"
 #include "actors/control/control_format.hpp"
 #include "actors/control/control_security.hpp"
+#include "messages/codec.hpp"
 #include "messages/control.hpp"
 
 namespace {
@@ -85,7 +86,12 @@ int run(const Options& opt, tn::ControlRequest req) {
     return kExitNoAnswer;
   }
   std::fwrite(text->data(), 1, text->size(), stdout);
-  return std::fflush(stdout) == 0 ? kExitOk : kExitNoAnswer;
+  if (std::fflush(stdout) != 0) return kExitNoAnswer;
+  // A verification that found a problem is a failure for scripts too.
+  if (req.command == tn::control_cmd::verify)
+    if (auto v = tn::decode<tn::VerifyBody>(reply->body); !v || !v->chain_ok || !v->ledger_ok)
+      return kExitNodeError;
+  return kExitOk;
 }
 
 }  // namespace

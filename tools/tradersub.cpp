@@ -17,8 +17,10 @@
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
+#include "actors/control/control_client.hpp"
 #include "actors/publisher/subscriber_core.hpp"
 #include "messages/codec.hpp"
+#include "messages/envelope.hpp"
 
 namespace {
 
@@ -76,6 +78,81 @@ struct Options {
   uint64_t count = 0;       // 0: no limit
   int64_t timeout_ms = 0;   // 0: wait for ever
   bool raw = false;
+  uint64_t from = 0;        // > 0: start at this seq, from the node's event log
+  std::string control = "tcp://127.0.0.1:5556";
+};
+
+constexpr uint64_t kReplayPage = 1000;
+constexpr auto kReplayTimeout = std::chrono::seconds(10);
+
+// With --from: every event is printed once, in seq order. Live events
+// already printed from the log are skipped; a jump in seq (ZeroMQ dropped
+// events for a slow reader) is filled from the log before going on.
+struct Catchup {
+  const Options& opt;
+  tn::SubscriberCore& core;
+  uint64_t next = 0;  // the next seq to print; 0: not in --from mode
+  bool done = false;  // --count reached while printing from the log
+
+  bool wanted(const std::string& type) const {
+    if (opt.topics.empty()) return true;
+    for (const auto& t : opt.topics)
+      if (type.compare(0, t.size(), t) == 0) return true;
+    return false;
+  }
+
+  // Prints the log from `next` up to (not including) `until`
+  // (UINT64_MAX: to its current end). False on a control error (printed).
+  bool fill(uint64_t until) {
+    while (next < until) {
+      tn::ControlRequest req;
+      req.id = tn::new_request_id();
+      req.command = tn::control_cmd::replay;
+      req.args[tn::control_arg::from_seq] = std::to_string(next);
+      req.args[tn::control_arg::max] = std::to_string(std::min<uint64_t>(kReplayPage, until - next));
+      auto reply = tn::call(opt.control, req, kReplayTimeout);
+      if (!reply || !reply->ok) {
+        print_error("replay from " + std::to_string(next) + " via " + opt.control + ": " +
+                    (!reply ? reply.error().message : reply->error));
+        return false;
+      }
+      auto envs = tn::decode_replay_body(reply->body);
+      if (!envs) {
+        print_error("replay body: " + envs.error().message);
+        return false;
+      }
+      for (const std::string& e : *envs) {
+        auto h = tn::decode_envelope(e);
+        if (!h) continue;  // the core would report it; the log is ours, so it does not happen
+        if (h->header.seq < next) continue;
+        next = h->header.seq + 1;
+        if (!wanted(h->header.type)) continue;
+        const auto o = core.handle({h->header.type, e});
+        for (const auto& line : o.err) print_line(stderr, line);
+        if (!o.out.empty() && !print_line(stdout, o.out)) return false;
+        if (opt.count > 0 && core.events() >= opt.count) {
+          done = true;
+          return true;
+        }
+      }
+      if (envs->size() < kReplayPage && until == UINT64_MAX) return true;  // caught up
+      if (envs->empty()) return true;  // nothing more stored
+    }
+    return true;
+  }
+
+  // A live message: true to print it; fills a gap before it first.
+  bool admit(const std::vector<std::string_view>& frames, bool& ok) {
+    ok = true;
+    if (next == 0 || frames.size() != 2) return true;
+    auto h = tn::decode_envelope(frames[1]);
+    if (!h) return true;  // the core reports it
+    const uint64_t seq = h->header.seq;
+    if (seq < next) return false;  // already printed from the log
+    if (seq > next) ok = fill(seq);
+    next = seq + 1;
+    return ok;
+  }
 };
 
 int run(const Options& opt) {
@@ -102,6 +179,14 @@ int run(const Options& opt) {
   }
 
   tn::SubscriberCore core(opt.raw);
+  Catchup catchup{opt, core};
+  if (opt.from > 0) {
+    // Subscribed first, then the log: nothing published meanwhile is lost
+    // (what arrives twice is skipped by seq).
+    catchup.next = opt.from;
+    if (!catchup.fill(UINT64_MAX)) return kExitError;
+    if (catchup.done) return kExitOk;
+  }
   using clock = std::chrono::steady_clock;
   auto last_event = clock::now();
   zmq::message_t part;
@@ -157,6 +242,11 @@ int run(const Options& opt) {
       }
       views.clear();
       for (const auto& m : kept) views.emplace_back(m.data<char>(), m.size());
+      bool fill_ok = true;
+      const bool print = catchup.admit(views, fill_ok);
+      if (!fill_ok) return kExitError;
+      if (catchup.done) return kExitOk;
+      if (!print) continue;
       const tn::SubscriberOutput o = core.handle(views, total);
       for (const auto& line : o.err) print_line(stderr, line);
       if (o.out.empty()) continue;
@@ -190,6 +280,13 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", opt.timeout_ms,
                  "exit when no event arrived for T ms (0: wait for ever); see exit codes")
       ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+  app.add_option("--from", opt.from,
+                 "start at event SEQ (1: the beginning) read from the node's log over its "
+                 "control endpoint, then go on live with no hole and no duplicate (gaps "
+                 "are filled from the log too)")
+      ->check(CLI::Range(uint64_t{1}, std::numeric_limits<uint64_t>::max()));
+  app.add_option("--control", opt.control,
+                 "the node's control endpoint, for --from (default tcp://127.0.0.1:5556)");
   app.add_flag("--raw", opt.raw,
                "print {\"topic\",\"bytes\",\"hex\"} per message without decoding the "
                "envelope (no seq checks)");
@@ -200,6 +297,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (opt.endpoints.empty()) opt.endpoints.push_back(kDefaultEndpoint);
+  if (opt.from > 0 && (opt.raw || opt.endpoints.size() != 1)) {
+    print_error("--from reads one node's log: give one --endpoint and no --raw");
+    return kExitUsage;
+  }
   if (!install_signal_handlers()) {
     print_error("cannot install signal handlers");
     return kExitError;

@@ -1,0 +1,124 @@
+#pragma once
+// Shared by the integration tests that run a real `tradernode run` node and
+// steer it with traderctl / tradersub over loopback.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "actors/control/control_client.hpp"
+#include "messages/control.hpp"
+#include "messages/envelope.hpp"
+#include "storage/store.hpp"
+#include "tests/integration/backtest_common.hpp"
+
+namespace tn::test {
+
+inline std::string traderctl_bin() { return build_dir() + "/tools/traderctl"; }
+inline std::string tradersub_bin() { return build_dir() + "/tools/tradersub"; }
+
+// A free loopback port: bind to an ephemeral one, note it, release it.
+inline int free_tcp_port() {
+  zmq::context_t ctx;
+  zmq::socket_t s(ctx, zmq::socket_type::pub);
+  s.bind("tcp://127.0.0.1:*");
+  std::string ep = s.get(zmq::sockopt::last_endpoint);
+  return std::stoi(ep.substr(ep.rfind(':') + 1));
+}
+
+struct NodeSetup {
+  std::string config, db, control, publish;
+};
+
+// A replay node over the given streams, with its own ports and database.
+inline NodeSetup make_node(const std::string& dir, const std::vector<StreamSpec>& streams,
+                           int interval_ms, const std::string& extra_node = "") {
+  NodeSetup n;
+  n.db = dir + "/node.lmdb";
+  n.control = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
+  n.publish = "tcp://127.0.0.1:" + std::to_string(free_tcp_port());
+  std::string cfg = make_config(streams,
+                                "db_path = \"" + n.db + "\"\nreplay_interval_ms = " +
+                                    std::to_string(interval_ms) + "\n" + extra_node,
+                                "control = \"" + n.control + "\"\n");
+  // make_config writes a backtest; this is the node.
+  cfg.replace(cfg.find("mode = \"backtest\""), 17, "mode = \"replay\"");
+  cfg.replace(cfg.find("publish = \"tcp://127.0.0.1:0\""), 29, "publish = \"" + n.publish + "\"");
+  n.config = dir + "/node.toml";
+  std::ofstream(n.config) << cfg;
+  return n;
+}
+
+inline Child start_node(const NodeSetup& n) {
+  return spawn_process({tradernode_bin(), "run", "--config", n.config, "--quiet"});
+}
+
+inline ProcessResult ctl(const NodeSetup& n, std::vector<std::string> args) {
+  std::vector<std::string> argv{traderctl_bin(), "--endpoint", n.control, "--timeout-ms", "3000", "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, std::chrono::seconds(15));
+}
+
+// Waits until the node answers status (bounded); false if it never did.
+inline bool wait_control(const NodeSetup& n, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (ctl(n, {"status"}).exit_code == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+struct LoggedEvent {
+  uint64_t seq = 0;
+  std::string type;
+  nlohmann::json body;
+};
+
+// The node's whole event log, read from its LMDB after it stopped.
+inline std::vector<LoggedEvent> read_log(const std::string& db) {
+  storage::OpenOptions o;
+  o.path = db;
+  o.durable = false;
+  auto store = storage::Store::open(o);
+  if (!store) throw std::runtime_error(store.error().message);
+  std::vector<LoggedEvent> out;
+  uint64_t next = 1;
+  while (true) {
+    auto page = (*store)->events().read_from(next, 10000);
+    if (!page || page->empty()) break;
+    for (auto& [seq, bytes] : *page) {
+      auto j = nlohmann::json::parse(envelope_to_json(bytes).value());
+      out.push_back({seq, j["type"], j["body"]});
+      next = seq + 1;
+    }
+  }
+  return out;
+}
+
+// Filled orders in the ledger: "bar_open symbol side quantity" per line.
+inline std::vector<std::string> ledger_fills(const std::string& db, const std::string& account) {
+  storage::OpenOptions o;
+  o.path = db;
+  o.durable = false;
+  auto store = storage::Store::open(o);
+  if (!store) throw std::runtime_error(store.error().message);
+  std::vector<std::string> out;
+  auto orders = (*store)->ledger().orders(account);  // kept: value() refers into it
+  if (!orders) throw std::runtime_error(orders.error().message);
+  for (const auto& r : *orders)
+    if (r.filled)
+      out.push_back(std::to_string(r.request.bar_open_time_ms) + " " + r.request.symbol + " " +
+                    r.request.side + " " + format_amount(r.quantity));
+  return out;
+}
+
+}  // namespace tn::test

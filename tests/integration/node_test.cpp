@@ -1,0 +1,199 @@
+#define BOOST_TEST_MODULE integration_node
+// The running node: replay, traderctl (status, pause, resume, stop,
+// verify), tradersub --from, one node per database, hostile control input.
+#include <boost/test/unit_test.hpp>
+
+#include "tests/integration/node_common.hpp"
+
+using namespace tn;
+using namespace tn::test;
+
+namespace {
+
+std::vector<StreamSpec> daily(const std::vector<std::string>& symbols) {
+  std::vector<StreamSpec> out;
+  for (const auto& s : symbols) out.push_back({s, "1d", data_dir() + "/binance/" + s + "-1d.csv"});
+  return out;
+}
+
+nlohmann::json status_of(const NodeSetup& n) {
+  auto r = ctl(n, {"status"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  return nlohmann::json::parse(r.output);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_replay_and_a_backtest_of_the_same_data_make_the_same_trades) {
+  TempDir t;
+  const auto streams = daily({"BTCUSDT", "ETHUSDT", "SOLUSDT"});
+  NodeSetup n = make_node(t.path(), streams, 0);
+  auto run = wait_process(start_node(n), std::chrono::seconds(120));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+
+  const std::string bt_cfg = t.path() + "/bt.toml";
+  std::ofstream(bt_cfg) << make_config(streams);
+  auto bt = run_backtest(bt_cfg, t.path() + "/bt");
+  BOOST_REQUIRE_MESSAGE(bt.exit_code == 0, bt.output);
+  std::vector<std::string> expected;
+  auto rows = read_csv(t.path() + "/bt/trades.csv");
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i].size() > 5) expected.push_back(rows[i][0] + " " + rows[i][1] + " " + rows[i][3] + " " + rows[i][5]);
+  const auto replayed = ledger_fills(n.db, "acct-1");
+  BOOST_TEST(expected.size() > 50u);
+  BOOST_TEST(replayed == expected, boost::test_tools::per_element());
+
+  // The stream: start, ..., summary, stop; and the chain holds.
+  const auto log = read_log(n.db);
+  BOOST_REQUIRE(log.size() > 3u);
+  BOOST_TEST(log.front().type == "node.start");
+  BOOST_TEST(log.front().body["watchlist"].size() == 3u);
+  BOOST_TEST(log.front().body["capital"] == "10000.00000000");
+  BOOST_TEST(log[log.size() - 2].type == "replay.summary");
+  BOOST_TEST(log.back().type == "node.stop");
+  BOOST_TEST(log.back().body["reason"] == "end of the recorded data");
+}
+
+BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_brings_them_back) {
+  TempDir t;
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 3);
+  Child node = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  auto s = status_of(n);
+  BOOST_TEST(s["mode"] == "replay");
+  BOOST_TEST(s["paused"] == false);
+  BOOST_TEST(s["watchlist"].size() == 2u);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto p = ctl(n, {"pause"});
+  BOOST_REQUIRE_MESSAGE(p.exit_code == 0, p.output);
+  BOOST_TEST(status_of(n)["pause_mode"] == "paused");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto r = ctl(n, {"resume"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  s = status_of(n);
+  BOOST_TEST(s["paused"] == false);
+  BOOST_TEST(s["trades_executed"].get<int>() > 0);
+  BOOST_TEST(ctl(n, {"positions"}).exit_code == 0);
+  BOOST_TEST(ctl(n, {"profit"}).exit_code == 0);
+  BOOST_TEST(ctl(n, {"daily", "5"}).exit_code == 0);
+  auto h = ctl(n, {"health"});
+  BOOST_REQUIRE_MESSAGE(h.exit_code == 0, h.output);
+  BOOST_TEST(nlohmann::json::parse(h.output)["actors"].size() >= 9u);
+  auto v = ctl(n, {"verify"});
+  BOOST_TEST(v.exit_code == 0, v.output);
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  auto end = wait_process(node, std::chrono::seconds(30));
+  BOOST_REQUIRE_MESSAGE(end.exit_code == 0, end.output);
+
+  const auto log = read_log(n.db);
+  size_t pause_at = 0, resume_at = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (log[i].type != "control.action") continue;
+    if (log[i].body["command"] == "pause") pause_at = i;
+    if (log[i].body["command"] == "resume") resume_at = i;
+  }
+  BOOST_REQUIRE(pause_at > 0 && resume_at > pause_at);
+  // While paused: valuation goes on, no trade except those of the one
+  // instant being decided when the pause came (decisions finish whole).
+  std::set<int64_t> instants;
+  size_t statuses = 0, fills_after = 0;
+  for (size_t i = pause_at + 1; i < resume_at; ++i) {
+    if (log[i].type == "trade.fill") instants.insert(log[i].body["request"]["decided_at_ms"].get<int64_t>());
+    if (log[i].type == "portfolio.status") ++statuses;
+  }
+  for (size_t i = resume_at + 1; i < log.size(); ++i) fills_after += log[i].type == "trade.fill";
+  BOOST_TEST(instants.size() <= 1u);
+  BOOST_TEST(statuses >= 2u);
+  BOOST_TEST(fills_after > 0u);
+  BOOST_TEST(log.back().type == "node.stop");
+  BOOST_TEST(log.back().body["reason"] == "stopped");
+}
+
+BOOST_AUTO_TEST_CASE(the_paused_flag_survives_a_restart_and_a_second_node_is_refused) {
+  TempDir t;
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 20);
+  Child node = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  auto second = run_process({tradernode_bin(), "run", "--config", n.config}, std::chrono::seconds(20));
+  BOOST_TEST(second.exit_code == 1);
+  BOOST_TEST(second.output.find("another tradernode") != std::string::npos, second.output);
+  BOOST_REQUIRE(ctl(n, {"pause", "--entries-only"}).exit_code == 0);
+  BOOST_REQUIRE(ctl(n, {"stop"}).exit_code == 0);
+  BOOST_REQUIRE_EQUAL(wait_process(node, std::chrono::seconds(30)).exit_code, 0);
+
+  Child again = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  BOOST_TEST(status_of(n)["pause_mode"] == "entries_only");
+  kill(again.pid, SIGTERM);  // graceful, like systemd's stop
+  auto end = wait_process(again, std::chrono::seconds(30));
+  BOOST_TEST(end.exit_code == 0, end.output);
+  const auto log = read_log(n.db);
+  BOOST_TEST(log.back().type == "node.stop");
+  BOOST_TEST(log.back().body["reason"] == "stopped");
+}
+
+BOOST_AUTO_TEST_CASE(tradersub_from_the_start_sees_every_event_once_in_order) {
+  TempDir t;
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 2);
+  Child node = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // history to catch up on
+  auto sub = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
+                          "--timeout-ms", "3000"},
+                         std::chrono::seconds(60));
+  BOOST_REQUIRE_EQUAL(wait_process(node, std::chrono::seconds(60)).exit_code, 0);
+  BOOST_TEST(sub.exit_code == 0);
+  std::vector<uint64_t> seqs;
+  std::istringstream lines(sub.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("seq")) seqs.push_back(j["seq"]);
+  }
+  const auto log = read_log(n.db);
+  BOOST_REQUIRE(!seqs.empty());
+  BOOST_TEST(seqs.size() == log.size());
+  for (size_t i = 0; i < seqs.size(); ++i) BOOST_REQUIRE_EQUAL(seqs[i], i + 1);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_on_the_control_endpoint_gets_errors_and_the_node_goes_on) {
+  TempDir t;
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 50);
+  Child node = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  {
+    zmq::context_t ctx;
+    for (const std::string& bad : {std::string("\xc1\xff garbage"), std::string("\x85\xa1v"),
+                                   std::string(100 * 1024, 'x'), std::string()}) {
+      zmq::socket_t d(ctx, zmq::socket_type::dealer);
+      d.set(zmq::sockopt::linger, 0);
+      d.set(zmq::sockopt::rcvtimeo, 3000);
+      d.connect(n.control);
+      d.send(zmq::message_t(), zmq::send_flags::sndmore);
+      d.send(zmq::buffer(bad), zmq::send_flags::none);
+      zmq::message_t empty, reply;
+      BOOST_REQUIRE(d.recv(empty));
+      BOOST_REQUIRE(d.recv(reply));
+      auto oh = msgpack::unpack(reply.data<char>(), reply.size());
+      BOOST_TEST(oh.get().as<ControlReply>().ok == false);
+    }
+    // A client that sends half a multipart message and vanishes.
+    zmq::socket_t d(ctx, zmq::socket_type::dealer);
+    d.set(zmq::sockopt::linger, 0);
+    d.connect(n.control);
+    d.send(zmq::message_t(), zmq::send_flags::sndmore);
+  }
+  auto unknown = ctl(n, {"status"});
+  BOOST_TEST(unknown.exit_code == 0, unknown.output);
+  tn::ControlRequest req;
+  req.id = "x";
+  req.command = "self-destruct";
+  auto r = tn::call(n.control, req, std::chrono::seconds(3));
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(!r->ok);
+  BOOST_TEST(r->error.find("unknown command") != std::string::npos);
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  BOOST_TEST(wait_process(node, std::chrono::seconds(30)).exit_code == 0);
+}
