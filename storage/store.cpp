@@ -92,7 +92,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
                            {fmt::kOrders, &t.orders},
                            {fmt::kTransactions, &t.transactions},
                            {fmt::kEvents, &t.events},
-                           {fmt::kNodeState, &t.node_state}})
+                           {fmt::kNodeState, &t.node_state},
+                           {fmt::kRecommendations, &t.recommendations}})
     if (Status s = open(name, *dbi); !s) return s.error();
   return true;
 }
@@ -100,7 +101,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
 }  // namespace
 
 Store::Store(std::unique_ptr<detail::Core> core)
-    : core_(std::move(core)), ledger_(*core_), events_(*core_), state_(*core_) {}
+    : core_(std::move(core)), ledger_(*core_), events_(*core_), state_(*core_),
+      recommendations_(*core_) {}
 
 Store::~Store() = default;
 
