@@ -45,8 +45,10 @@ CivilDate civil_from_days(int64_t z) {
 
 Result<CivilDate> parse_civil_date(std::string_view t) {
   auto bad = [&] {
-    return make_error(Errc::invalid_input, "\"" + std::string(t.substr(0, 40)) +
-                                               "\" is not a date like \"2025-01-01\"");
+    std::string msg(1, '"');  // built by appends: g++ 12 warns falsely on "x" + string
+    msg.append(t.substr(0, 40));
+    msg += "\" is not a date like \"2025-01-01\"";
+    return make_error(Errc::invalid_input, msg);
   };
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return bad();
   auto num = [&](size_t from, size_t len, int64_t& out) {
