@@ -4,10 +4,20 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "actors/fetcher/bar_source.hpp"
+#include "actors/signal/breakout_strategy.hpp"
+#include "config/breakout_config.hpp"
+
+namespace tn {  // printable in test messages
+inline std::ostream& operator<<(std::ostream& o, BreakoutType t) { return o << breakout_type_name(t); }
+inline std::ostream& operator<<(std::ostream& o, NoSignal r) { return o << no_signal_name(r); }
+inline std::ostream& operator<<(std::ostream& o, Conviction c) { return o << conviction_name(c); }
+inline std::ostream& operator<<(std::ostream& o, const CivilDate& d) { return o << format_civil_date(d); }
+}  // namespace tn
 
 namespace tn::test {
 

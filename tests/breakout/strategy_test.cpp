@@ -9,12 +9,6 @@
 #include "actors/signal/breakout_strategy.hpp"
 #include "breakout_test_util.hpp"
 
-namespace tn {  // printable in test messages
-inline std::ostream& operator<<(std::ostream& o, BreakoutType t) { return o << breakout_type_name(t); }
-inline std::ostream& operator<<(std::ostream& o, NoSignal r) { return o << no_signal_name(r); }
-inline std::ostream& operator<<(std::ostream& o, Conviction c) { return o << conviction_name(c); }
-}  // namespace tn
-
 using namespace tn;
 using tn::test::kDayMs;
 using tn::test::real_series;
