@@ -33,12 +33,10 @@ double HighestPrior::push(double x) {
   }
   const double out = seen_ >= cap_ && size_ > 0 ? ring_[head_].value : kNoValue;
   // Values not above x can never be the maximum again while x is inside.
-  while (size_ > 0) {
-    const size_t back = (head_ + size_ - 1) % ring_.size();
-    if (ring_[back].value > x) break;
-    --size_;
-  }
-  ring_[(head_ + size_) % ring_.size()] = Slot{seen_, x};
+  const size_t n = ring_.size();
+  auto wrap = [n](size_t i) { return i >= n ? i - n : i; };  // no division per bar
+  while (size_ > 0 && !(ring_[wrap(head_ + size_ - 1)].value > x)) --size_;
+  ring_[wrap(head_ + size_)] = Slot{seen_, x};
   ++size_;
   ++seen_;
   return out;
