@@ -30,6 +30,7 @@
 #include <tuple>
 
 #include "common/timeframe.hpp"
+#include "config/breakout_config_toml.hpp"
 
 namespace tn {
 namespace {
@@ -333,7 +334,8 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
 Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
-  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist"});
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist",
+                                        "strategies", "calendar"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -358,6 +360,9 @@ Config build(const toml::table& root, const std::string& name) {
     read_backtest(
         section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
+  if (Status s = read_breakout_config(top.node("strategies"), top.node("calendar"), name, c.breakout);
+      !s)
+    throw Fail{s.error().message};
   if (c.watchlist.empty())
     fail(name, nullptr,
          "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +
@@ -412,6 +417,7 @@ Result<Config> load_config(const std::string& path) {
     const std::filesystem::path p(s.data);
     if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
   }
+  if (Status s = load_holidays_file(dir.string(), cfg->breakout); !s) return s.error();
   return cfg;
 }
 

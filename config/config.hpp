@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "config/breakout_config.hpp"
 
 namespace tn {
 
@@ -66,6 +67,9 @@ struct Config {
 
   // [watchlist.SYMBOL.TF]
   std::vector<StreamConfig> watchlist;
+
+  // [strategies.breakout.equity|crypto] and [calendar] (breakout_config.hpp)
+  BreakoutConfig breakout;
 
   double allocation_for(const std::string& timeframe) const {
     auto it = allocation.find(timeframe);

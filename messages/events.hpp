@@ -26,6 +26,9 @@ inline const std::string data_error = "data.error";
 inline const std::string market_bar = "market.bar";
 inline const std::string control_action = "control.action";
 inline const std::string replay_summary = "replay.summary";
+inline const std::string recommendation_new = "recommendation.new";
+inline const std::string recommendation_exit = "recommendation.exit";
+inline const std::string market_summary = "market.summary";
 }  // namespace topic
 
 // An order given on the control endpoint (pause, resume, run-now, stop,
@@ -115,6 +118,73 @@ struct BacktestSummary {
   double seconds = 0, bars_per_sec = 0;
   MSGPACK_DEFINE_MAP(bars, signals, trades, rejected, final_usdt, final_equity, max_drawdown,
                      seconds, bars_per_sec);
+};
+
+// ---- daily breakout + momentum recommendations (actors/arbiter/recommendations.hpp)
+
+// A trade recommendation: buy at the next open around entry_price, sell at
+// stop_price or target_price. Also the stored record (storage/recommendations.hpp).
+struct RecommendationEvent {
+  std::string id;           // "2022-10-10:BTCUSDT:breakout_55d": date, symbol, signal type
+  std::string date;         // the bar's date, YYYY-MM-DD (UTC)
+  std::string symbol, asset_class;  // asset_class: equity | crypto
+  std::string direction;    // BUY
+  std::string conviction;   // HIGH | MEDIUM | LOW
+  std::string current_price, entry_price, target_price, stop_price;  // decimals
+  double position_size_pct = 0;  // fraction of equity to put in, 0.15 = 15%
+  double risk_pct = 0;           // fraction of equity lost at the stop (0.0075 unless capped)
+  double technical_score = 0;    // breakout score 0..10
+  double momentum_score = 0;     // 0..10
+  double combined_score = 0;     // 0.6 * technical + 0.4 * momentum
+  double atr14 = 0, roc60 = 0;
+  std::string signal_type;  // breakout_20d | breakout_55d
+  std::string reasoning;    // one sentence with the numbers
+  std::string strategy;     // breakout_momentum
+  int64_t bar_open_time_ms = 0;
+  int64_t generated_at_ms = 0;
+  MSGPACK_DEFINE_MAP(id, date, symbol, asset_class, direction, conviction, current_price,
+                     entry_price, target_price, stop_price, position_size_pct, risk_pct,
+                     technical_score, momentum_score, combined_score, atr14, roc60, signal_type,
+                     reasoning, strategy, bar_open_time_ms, generated_at_ms);
+};
+
+// An open recommendation reached its stop or its target.
+struct RecommendationExitEvent {
+  std::string id, symbol, asset_class;
+  std::string outcome;                  // stop | target
+  std::string entry_price, exit_price;  // decimals
+  double r_multiple = 0;                // (exit - entry) / (entry - stop): -1 at the stop, +2 at the target
+  std::string date;                     // date of the bar that reached it
+  int64_t bar_open_time_ms = 0;
+  uint32_t bars_held = 0;               // bars after the recommendation's bar, this one included
+  std::string reason;
+  MSGPACK_DEFINE_MAP(id, symbol, asset_class, outcome, entry_price, exit_price, r_multiple, date,
+                     bar_open_time_ms, bars_held, reason);
+};
+
+struct MarketMover {
+  std::string symbol;
+  double change = 0;  // last close / previous close - 1
+  std::string close;  // decimal
+  MSGPACK_DEFINE_MAP(symbol, change, close);
+};
+
+// One per daily job: the market on that day and what the job did.
+struct MarketSummaryEvent {
+  std::string date, asset_class;
+  uint32_t symbols = 0;             // in the universe
+  uint32_t rose = 0, fell = 0, unchanged = 0;
+  uint32_t skipped = 0;             // no usable bar for the date (see notes)
+  std::string benchmark;            // SPY, BTCUSDT
+  bool has_benchmark = false;       // false: not in the data (see notes)
+  double benchmark_change = 0;      // fraction
+  std::vector<MarketMover> gainers, losers;  // biggest movers, at most 3 each
+  uint32_t signals = 0, recommendations = 0;
+  std::vector<std::string> notes;   // "SOLUSDT: 40 bars, needs 61: no signal"
+  int64_t generated_at_ms = 0;
+  MSGPACK_DEFINE_MAP(date, asset_class, symbols, rose, fell, unchanged, skipped, benchmark,
+                     has_benchmark, benchmark_change, gainers, losers, signals, recommendations,
+                     notes, generated_at_ms);
 };
 
 }  // namespace tn

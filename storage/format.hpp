@@ -14,6 +14,7 @@
 #include <msgpack.hpp>
 
 #include "common/amount.hpp"
+#include "messages/events.hpp"
 
 namespace tn::storage::format {
 
@@ -33,6 +34,9 @@ inline constexpr const char* kTransactions = "transactions_v1";  // account \0 b
 inline constexpr const char* kEvents = "events_v1";           // be64(seq) -> envelope
 inline constexpr const char* kNodeState = "node_state_v1";    // key -> caller's bytes
 inline constexpr const char* kEventChain = "event_chain_v1";  // be64(seq) -> 32-byte SHA-256 link
+// Added to schema 1 without a version bump: a new table changes nothing that
+// older builds read, and open creates it in an existing database.
+inline constexpr const char* kRecommendations = "recommendations_v1";  // id -> RecommendationRecord
 
 // Room for tables added later without touching env setup (mdb_env_set_maxdbs).
 inline constexpr unsigned kMaxTables = 32;
@@ -102,6 +106,18 @@ struct AccountRecord {
   std::string quote;            // the account's quote asset (USDT)
   Amount starting_capital = 0;  // quote balance set by init_account
   MSGPACK_DEFINE_MAP(quote, starting_capital);
+};
+
+// recommendations value: a daily breakout recommendation and what became of
+// it. Written once as "open" (with its recommendation.new event); rewritten
+// once as "closed" with the exit (with its recommendation.exit event).
+struct RecommendationRecord {
+  tn::RecommendationEvent rec;      // as published
+  std::string status = "open";      // open | closed
+  tn::RecommendationExitEvent exit; // meaningful when closed
+  uint64_t event_seq = 0;           // seq of the recommendation.new event
+  uint64_t exit_event_seq = 0;      // seq of the recommendation.exit event, 0 while open
+  MSGPACK_DEFINE_MAP(rec, status, exit, event_seq, exit_event_seq);
 };
 
 // balances value: msgpack int (Amount, 1e-8 units).

@@ -47,7 +47,7 @@ class Env {
 // Handles of the named databases, valid for the env's lifetime.
 struct Tables {
   MDB_dbi meta = 0, accounts = 0, balances = 0, orders = 0, transactions = 0, events = 0,
-          node_state = 0, event_chain = 0;
+          node_state = 0, event_chain = 0, recommendations = 0;
 };
 
 // What a Store is made of; Ledger, EventLog and NodeState hold a reference.

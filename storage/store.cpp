@@ -93,7 +93,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
                            {fmt::kTransactions, &t.transactions},
                            {fmt::kEvents, &t.events},
                            {fmt::kNodeState, &t.node_state},
-                           {fmt::kEventChain, &t.event_chain}})
+                           {fmt::kEventChain, &t.event_chain},
+                           {fmt::kRecommendations, &t.recommendations}})
     if (Status s = open(name, *dbi); !s) return s.error();
   return true;
 }
@@ -101,7 +102,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
 }  // namespace
 
 Store::Store(std::unique_ptr<detail::Core> core)
-    : core_(std::move(core)), ledger_(*core_), events_(*core_), state_(*core_) {}
+    : core_(std::move(core)), ledger_(*core_), events_(*core_), state_(*core_),
+      recommendations_(*core_) {}
 
 Store::~Store() = default;
 

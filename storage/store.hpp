@@ -14,6 +14,7 @@
 #include "storage/event_log.hpp"
 #include "storage/ledger.hpp"
 #include "storage/node_state.hpp"
+#include "storage/recommendations.hpp"
 
 namespace tn::storage {
 
@@ -35,6 +36,7 @@ class Store {
   Ledger& ledger() { return ledger_; }
   EventLog& events() { return events_; }
   NodeState& state() { return state_; }
+  Recommendations& recommendations() { return recommendations_; }
 
   const std::string& path() const;
 
@@ -49,6 +51,7 @@ class Store {
   Ledger ledger_;
   EventLog events_;
   NodeState state_;
+  Recommendations recommendations_;
 };
 
 }  // namespace tn::storage
