@@ -32,12 +32,18 @@ inline constexpr const char* kOrders = "orders_v1";           // order_id -> Ord
 inline constexpr const char* kTransactions = "transactions_v1";  // account \0 be64(tx) -> OrderResult
 inline constexpr const char* kEvents = "events_v1";           // be64(seq) -> envelope
 inline constexpr const char* kNodeState = "node_state_v1";    // key -> caller's bytes
+// Added within schema 1 (a new table, nothing existing changes: older
+// databases simply get it created empty on open).
+inline constexpr const char* kOutbox = "outbox_v1";           // channel \0 be64(id) -> OutboxRecord
 
 // Room for tables added later without touching env setup (mdb_env_set_maxdbs).
 inline constexpr unsigned kMaxTables = 32;
 
 // ---- meta keys ------------------------------------------------------------
 inline constexpr const char* kSchemaVersionKey = "schema_version";  // msgpack uint
+// The last outbox id handed out (msgpack uint). Ids are never reused, also
+// after the outbox empties: they are the stable ids a duplicate is known by.
+inline constexpr const char* kOutboxLastIdKey = "outbox_last_id";
 
 // ---- limits ---------------------------------------------------------------
 // LMDB's compiled-in key limit (Debian builds with the default 511).
@@ -94,6 +100,11 @@ inline std::string tx_key(std::string_view account, uint64_t tx) {
 // events key: be64(seq); seq starts at 1 and has no gaps.
 inline std::string event_key(uint64_t seq) { return be64(seq); }
 
+// outbox key: channel \0 be64(id); one channel's rows sort in id order.
+inline std::string outbox_key(std::string_view channel, uint64_t id) {
+  return account_prefix(channel) + be64(id);
+}
+
 // ---- records (values are msgpack maps: field names are the schema) --------
 
 // accounts table value. Its presence means "initialised".
@@ -101,6 +112,17 @@ struct AccountRecord {
   std::string quote;            // the account's quote asset (USDT)
   Amount starting_capital = 0;  // quote balance set by init_account
   MSGPACK_DEFINE_MAP(quote, starting_capital);
+};
+
+// outbox value: one notification waiting for one channel.
+struct OutboxRecord {
+  uint64_t id = 0;          // outbox id (meta outbox_last_id), unique over all channels
+  std::string channel;      // "telegram", "email", ...
+  std::string type;         // the event type ("trade.fill") or the caller's kind ("report.daily")
+  uint64_t event_seq = 0;   // the event that caused it; 0 when payload holds the content
+  int64_t queued_ms = 0;    // wall clock when written (for "oldest pending")
+  std::string payload;      // event_seq == 0: the caller's bytes; else empty (read the event)
+  MSGPACK_DEFINE_MAP(id, channel, type, event_seq, queued_ms, payload);
 };
 
 // balances value: msgpack int (Amount, 1e-8 units).

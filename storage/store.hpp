@@ -14,6 +14,7 @@
 #include "storage/event_log.hpp"
 #include "storage/ledger.hpp"
 #include "storage/node_state.hpp"
+#include "storage/outbox.hpp"
 
 namespace tn::storage {
 
@@ -22,6 +23,7 @@ struct OpenOptions {
   uint64_t map_size_bytes = 1ull << 30;  // LMDB map size: the most the data file may grow to
   bool durable = true;                   // false: no fsync per commit (MDB_NOSYNC), for backtests
   std::string node = "tradernode";       // the node name written into every event envelope
+  EventRouter route_events;              // event type -> outbox channels; empty: no outbox rows
 };
 
 class Store {
@@ -35,6 +37,7 @@ class Store {
   Ledger& ledger() { return ledger_; }
   EventLog& events() { return events_; }
   NodeState& state() { return state_; }
+  Outbox& outbox() { return outbox_; }
 
   const std::string& path() const;
 
@@ -49,6 +52,7 @@ class Store {
   Ledger ledger_;
   EventLog events_;
   NodeState state_;
+  Outbox outbox_;
 };
 
 }  // namespace tn::storage
