@@ -30,6 +30,7 @@
 #include <tuple>
 
 #include "common/timeframe.hpp"
+#include "config/notify_config_parse.hpp"
 
 namespace tn {
 namespace {
@@ -317,7 +318,7 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
 Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
-  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist"});
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist", "notify"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -339,6 +340,8 @@ Config build(const toml::table& root, const std::string& name) {
     read_backtest(
         section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
+  if (top.node("notify"))
+    if (auto err = parse_notify(top.sub("notify"), name, c.notify)) throw Fail{*err};
   if (c.watchlist.empty())
     fail(name, nullptr,
          "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +
