@@ -84,7 +84,8 @@ void Deliverer::drain_one(Slot& s, int64_t now_ms, DrainReport& report) {
         ++st.delivered;
         ++report.delivered;
         st.failures = 0;
-        if (s.unacked.size() >= options_.ack_batch && !flush(s, report)) return wake_at(now_ms);
+        if (s.unacked.size() >= options_.ack_batch && !flush(s, report))
+          return wake_at(now_ms + backoff_ms(1));
         continue;
       }
       st.last_error = r.error;

@@ -14,21 +14,6 @@ namespace {
 
 std::string driver() { return build_dir() + "/tests/notify/notify_outbox_driver"; }
 
-// Waits for the first line of a child's output (bounded).
-std::string first_line(Child& c, int limit_ms) {
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
-  while (out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{c.out_fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buf[512];
-    const ssize_t n = read(c.out_fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 }  // namespace
 
 // Servers down, 100 notifications produced, the node SIGKILLed, servers
@@ -46,7 +31,7 @@ BOOST_AUTO_TEST_CASE(hundred_notifications_survive_an_outage_and_a_kill) {
     down_port = gone_smtp.port();
   }
   Child producer = spawn_process({driver(), "produce", db, "100", down_url, std::to_string(down_port)});
-  const std::string ready = first_line(producer, 30'000);
+  const std::string ready = read_first_line(producer.out_fd, 30'000);
   BOOST_REQUIRE_MESSAGE(ready.rfind("READY delivered=0 ", 0) == 0, ready);
   kill(producer.pid, SIGKILL);
   const ProcessResult killed = wait_process(producer, std::chrono::seconds(10));

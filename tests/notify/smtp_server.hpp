@@ -18,6 +18,21 @@
 
 namespace tn::test {
 
+// The child's output up to its first newline, waiting at most limit_ms.
+inline std::string read_first_line(int fd, int limit_ms) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+  while (out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[512];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
 class SmtpServer {
  public:
   explicit SmtpServer(const std::string& dir, std::vector<std::string> extra = {}, int port = 0) : dir_(dir) {
@@ -25,16 +40,7 @@ class SmtpServer {
                                      "--dir", dir, "--port", std::to_string(port)};
     argv.insert(argv.end(), extra.begin(), extra.end());
     child_ = spawn_process(argv);
-    std::string out;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (out.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd p{child_.out_fd, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      char buf[256];
-      const ssize_t n = read(child_.out_fd, buf, sizeof buf);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
+    const std::string out = read_first_line(child_.out_fd, 15'000);
     if (out.rfind("PORT ", 0) != 0) {
       stop();
       throw std::runtime_error("smtp_capture.py did not start: " + out);
