@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   backtest->add_option("--db-path", bt.db_path, "LMDB folder (default OUT/ledger.lmdb, replaced each run)");
   backtest->add_flag("--quiet", bt.quiet, "only errors");
   backtest->add_flag("--verbose", bt.verbose, "log every notification (trades, portfolio statuses)");
+  backtest->add_flag("--report", bt.report, "also write OUT/report.html (equity and drawdown charts, trades, summary)");
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
