@@ -31,6 +31,7 @@
 
 #include "common/timeframe.hpp"
 #include "config/breakout_config_toml.hpp"
+#include "config/notify_config_parse.hpp"
 
 namespace tn {
 namespace {
@@ -335,7 +336,7 @@ Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
   const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist",
-                                        "strategies", "calendar"});
+                                        "strategies", "calendar", "notify"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -363,6 +364,8 @@ Config build(const toml::table& root, const std::string& name) {
   if (Status s = read_breakout_config(top.node("strategies"), top.node("calendar"), name, c.breakout);
       !s)
     throw Fail{s.error().message};
+  if (top.node("notify"))
+    if (auto err = parse_notify(top.sub("notify"), name, c.notify)) throw Fail{*err};
   if (c.watchlist.empty())
     fail(name, nullptr,
          "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +

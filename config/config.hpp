@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "config/breakout_config.hpp"
+#include "config/notify_config.hpp"
 
 namespace tn {
 
@@ -64,6 +65,9 @@ struct Config {
   int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel
+
+  // [notify] (config/notify_config.hpp)
+  NotifyConfig notify;
 
   // [watchlist.SYMBOL.TF]
   std::vector<StreamConfig> watchlist;

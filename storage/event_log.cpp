@@ -93,6 +93,8 @@ Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
                          fmt::kEventChain);
       !s)
     return s.error();
+  // notify: outbox rows for routed event types commit with the event.
+  if (Status s = enqueue_routed(txn, seq, draft.type); !s) return s.error();
   return seq;
 }
 

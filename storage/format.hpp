@@ -37,12 +37,18 @@ inline constexpr const char* kEventChain = "event_chain_v1";  // be64(seq) -> 32
 // Added to schema 1 without a version bump: a new table changes nothing that
 // older builds read, and open creates it in an existing database.
 inline constexpr const char* kRecommendations = "recommendations_v1";  // id -> RecommendationRecord
+// Added within schema 1 (a new table, nothing existing changes: older
+// databases simply get it created empty on open).
+inline constexpr const char* kOutbox = "outbox_v1";           // channel \0 be64(id) -> OutboxRecord
 
 // Room for tables added later without touching env setup (mdb_env_set_maxdbs).
 inline constexpr unsigned kMaxTables = 32;
 
 // ---- meta keys ------------------------------------------------------------
 inline constexpr const char* kSchemaVersionKey = "schema_version";  // msgpack uint
+// The last outbox id handed out (msgpack uint). Ids are never reused, also
+// after the outbox empties: they are the stable ids a duplicate is known by.
+inline constexpr const char* kOutboxLastIdKey = "outbox_last_id";
 
 // ---- limits ---------------------------------------------------------------
 // LMDB's compiled-in key limit (Debian builds with the default 511).
@@ -99,6 +105,11 @@ inline std::string tx_key(std::string_view account, uint64_t tx) {
 // events key: be64(seq); seq starts at 1 and has no gaps.
 inline std::string event_key(uint64_t seq) { return be64(seq); }
 
+// outbox key: channel \0 be64(id); one channel's rows sort in id order.
+inline std::string outbox_key(std::string_view channel, uint64_t id) {
+  return account_prefix(channel) + be64(id);
+}
+
 // ---- records (values are msgpack maps: field names are the schema) --------
 
 // accounts table value. Its presence means "initialised".
@@ -118,6 +129,17 @@ struct RecommendationRecord {
   uint64_t event_seq = 0;           // seq of the recommendation.new event
   uint64_t exit_event_seq = 0;      // seq of the recommendation.exit event, 0 while open
   MSGPACK_DEFINE_MAP(rec, status, exit, event_seq, exit_event_seq);
+};
+
+// outbox value: one notification waiting for one channel.
+struct OutboxRecord {
+  uint64_t id = 0;          // outbox id (meta outbox_last_id), unique over all channels
+  std::string channel;      // "telegram", "email", ...
+  std::string type;         // the event type ("trade.fill") or the caller's kind ("report.daily")
+  uint64_t event_seq = 0;   // the event that caused it; 0 when payload holds the content
+  int64_t queued_ms = 0;    // wall clock when written (for "oldest pending")
+  std::string payload;      // event_seq == 0: the caller's bytes; else empty (read the event)
+  MSGPACK_DEFINE_MAP(id, channel, type, event_seq, queued_ms, payload);
 };
 
 // balances value: msgpack int (Amount, 1e-8 units).

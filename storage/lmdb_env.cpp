@@ -91,6 +91,18 @@ Status WriteTxn::put(MDB_dbi dbi, std::string_view key, std::string_view value,
   return Status::OK();
 }
 
+Status WriteTxn::del(MDB_dbi dbi, std::string_view key, std::string_view table) {
+  if (!txn_ || failed_) return make_error(Errc::internal, "write to a failed transaction");
+  MDB_val k = to_val(key);
+  const int rc = mdb_del(txn_, dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return Status::OK();
+  if (rc != 0) {
+    failed_ = true;
+    return error(rc, "deleting from " + std::string(table));
+  }
+  return Status::OK();
+}
+
 Status WriteTxn::commit() {
   if (!txn_ || failed_) return make_error(Errc::internal, "commit of a failed transaction");
   const int rc = mdb_txn_commit(std::exchange(txn_, nullptr));  // freed even on failure

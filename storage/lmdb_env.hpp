@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "messages/codec.hpp"
 #include "storage/event_log.hpp"
+#include "storage/outbox.hpp"
 
 namespace tn::storage::detail {
 
@@ -47,7 +48,7 @@ class Env {
 // Handles of the named databases, valid for the env's lifetime.
 struct Tables {
   MDB_dbi meta = 0, accounts = 0, balances = 0, orders = 0, transactions = 0, events = 0,
-          node_state = 0, event_chain = 0, recommendations = 0;
+          node_state = 0, event_chain = 0, recommendations = 0, outbox = 0;
 };
 
 // What a Store is made of; Ledger, EventLog and NodeState hold a reference.
@@ -56,6 +57,7 @@ struct Core {
   Tables t;
   std::string path;
   std::string node;  // for event envelopes
+  EventRouter route_events;  // event type -> outbox channels (may be empty)
 };
 
 // An LMDB return code as a tn::Error. label names the part that failed
@@ -120,6 +122,8 @@ class WriteTxn : public Txn {
   ~WriteTxn() { if (txn_) mdb_txn_abort(txn_); }
 
   Status put(MDB_dbi dbi, std::string_view key, std::string_view value, std::string_view table);
+  // Deletes key; an absent key is not an error.
+  Status del(MDB_dbi dbi, std::string_view key, std::string_view table);
   // Commits; the txn is gone either way (LMDB frees it on a failed commit).
   Status commit();
 
@@ -189,5 +193,9 @@ auto with_read(Core& core, F&& f) -> decltype(f(std::declval<ReadTxn&>())) {
 // seq = last key + 1, read inside this write txn. draft.body is trusted to
 // be one msgpack object.
 Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft);
+
+// The notify hook of append_event (storage/outbox.cpp): writes one outbox
+// row per channel the Store's router names for type, inside txn.
+Status enqueue_routed(WriteTxn& txn, uint64_t seq, const std::string& type);
 
 }  // namespace tn::storage::detail

@@ -94,7 +94,8 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
                            {fmt::kEvents, &t.events},
                            {fmt::kNodeState, &t.node_state},
                            {fmt::kEventChain, &t.event_chain},
-                           {fmt::kRecommendations, &t.recommendations}})
+                           {fmt::kRecommendations, &t.recommendations},
+                           {fmt::kOutbox, &t.outbox}})
     if (Status s = open(name, *dbi); !s) return s.error();
   return true;
 }
@@ -103,7 +104,7 @@ Result<bool> open_tables(detail::WriteTxn& txn) {
 
 Store::Store(std::unique_ptr<detail::Core> core)
     : core_(std::move(core)), ledger_(*core_), events_(*core_), state_(*core_),
-      recommendations_(*core_) {}
+      recommendations_(*core_), outbox_(*core_) {}
 
 Store::~Store() = default;
 
@@ -117,6 +118,7 @@ Result<std::unique_ptr<Store>> Store::open(const OpenOptions& o) {
   auto core = std::make_unique<detail::Core>();
   core->path = o.path;
   core->node = o.node;
+  core->route_events = o.route_events;
   MDB_env* raw = nullptr;
   if (int rc = mdb_env_create(&raw); rc != 0)
     return detail::lmdb_error(*core, rc, "storage", "creating the LMDB environment");

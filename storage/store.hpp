@@ -15,6 +15,7 @@
 #include "storage/ledger.hpp"
 #include "storage/node_state.hpp"
 #include "storage/recommendations.hpp"
+#include "storage/outbox.hpp"
 
 namespace tn::storage {
 
@@ -23,6 +24,7 @@ struct OpenOptions {
   uint64_t map_size_bytes = 1ull << 30;  // LMDB map size: the most the data file may grow to
   bool durable = true;                   // false: no fsync per commit (MDB_NOSYNC), for backtests
   std::string node = "tradernode";       // the node name written into every event envelope
+  EventRouter route_events;              // event type -> outbox channels; empty: no outbox rows
 };
 
 class Store {
@@ -37,6 +39,7 @@ class Store {
   EventLog& events() { return events_; }
   NodeState& state() { return state_; }
   Recommendations& recommendations() { return recommendations_; }
+  Outbox& outbox() { return outbox_; }
 
   const std::string& path() const;
 
@@ -52,6 +55,7 @@ class Store {
   EventLog events_;
   NodeState state_;
   Recommendations recommendations_;
+  Outbox outbox_;
 };
 
 }  // namespace tn::storage

@@ -142,6 +142,9 @@ int run_backtest(const BacktestOptions& opt) {
 
   if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary); !s)
     return fail(1, s.error().message);
+  if (opt.report)
+    if (Status s = write_backtest_report(opt.out_dir, opt.config_path, result, summary); !s)
+      return fail(1, s.error().message);
   if (!opt.quiet)
     spdlog::info("backtest: {} bars, {} signals, {} trades, {} rejected; final equity {} {} "
                  "(max drawdown {:.2f}%) in {:.3f} s -> {}",

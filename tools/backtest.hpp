@@ -12,6 +12,7 @@ struct BacktestOptions {
   std::string db_path;     // overrides the default OUT/ledger.lmdb when set
   bool quiet = false;    // only errors
   bool verbose = false;  // every notification (trades, statuses) on the log
+  bool report = false;   // also write OUT/report.html (equity, drawdown, trades, summary)
 };
 
 // Runs a backtest; returns the process exit code (0 ok, 2 bad input, 1 failure).

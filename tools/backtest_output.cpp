@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/notifier/reports.hpp"
+
 namespace tn {
 
 namespace {
@@ -99,6 +101,22 @@ Status write_backtest_files(const std::string& dir, const std::string& account, 
     if (!s) return s;
   }
   return write_file(dir + "/summary.json", j.dump(2) + "\n");
+}
+
+Status write_backtest_report(const std::string& dir, const std::string& config_path,
+                             const RunResult& r, const BacktestSummary& summary) {
+  std::vector<notify::BacktestTradeRow> trades;
+  for (const OrderResult& o : r.order_log)
+    if (o.filled)
+      trades.push_back({o.request.bar_open_time_ms, o.request.symbol, o.request.timeframe,
+                        o.request.side, o.request.price, format_amount(o.quantity),
+                        format_amount(o.value), format_amount(o.quote_after)});
+  std::vector<notify::ChartPoint> equity;
+  for (const EquityPoint& p : r.equity)
+    equity.push_back({p.time_ms, static_cast<double>(p.value) / static_cast<double>(kAmountScale)});
+  const std::string name = config_path.substr(config_path.find_last_of('/') + 1);
+  return write_file(dir + "/report.html",
+                    notify::backtest_report_html(summary, trades, equity, "Backtest report: " + name));
 }
 
 }  // namespace tn

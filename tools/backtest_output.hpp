@@ -15,6 +15,10 @@ namespace tn {
 Status write_backtest_files(const std::string& dir, const std::string& account,
                             const RunResult& r, const BacktestSummary& summary);
 
+// report.html: the same run as one self-contained page (inline SVG charts).
+Status write_backtest_report(const std::string& dir, const std::string& config_path,
+                             const RunResult& r, const BacktestSummary& summary);
+
 BacktestSummary summarize(const RunResult& r, double seconds);
 
 }  // namespace tn

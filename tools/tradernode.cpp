@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   backtest->add_option("--db-path", bt.db_path, "LMDB folder (default OUT/ledger.lmdb, replaced each run)");
   backtest->add_flag("--quiet", bt.quiet, "only errors");
   backtest->add_flag("--verbose", bt.verbose, "log every notification (trades, portfolio statuses)");
+  backtest->add_flag("--report", bt.report, "also write OUT/report.html (equity and drawdown charts, trades, summary)");
 
   tn::RunOptions run_opt;
   auto* run = app.add_subcommand("run", "run the node until stopped (replay: until the data ends)");

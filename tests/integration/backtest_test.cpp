@@ -77,7 +77,7 @@ std::vector<std::string> lines_after_header(const std::string& path) {
 BOOST_AUTO_TEST_CASE(btc_daily_matches_naive_reference_and_hand_checks) {
   TempDir t;
   auto cfg = t.write("c.toml", make_config({{"BTCUSDT", "1d", btc("1d")}}));
-  auto r = run_backtest(cfg, t.file("out"));
+  auto r = run_backtest(cfg, t.file("out"), {"--report"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   auto got = lines_after_header(t.file("out/trades.csv"));
   auto want = reference_trades(btc("1d"), 20, -5, 5, 0.30);
@@ -93,6 +93,13 @@ BOOST_AUTO_TEST_CASE(btc_daily_matches_naive_reference_and_hand_checks) {
   BOOST_TEST(got[1] == "1505174400000,BTCUSDT,1d,BUY,4163.72,0.25217834,1050.00000000,5950.00000000");
   auto summary = read_file(t.file("out/summary.json"));
   BOOST_TEST(summary.find("\"bars\": 1881") != std::string::npos);
+  // --report: one offline page with both charts and the first trade.
+  auto report = read_file(t.file("out/report.html"));
+  BOOST_TEST(report.find("<!DOCTYPE html>") == 0u);
+  BOOST_TEST(report.find(">Equity</h3><svg") != std::string::npos);
+  BOOST_TEST(report.find(">Drawdown</h3><svg") != std::string::npos);
+  BOOST_TEST(report.find("<td style=\"padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:right;white-space:nowrap\">0.72632718</td>") != std::string::npos);
+  BOOST_TEST(report.find("http") == report.find("http://www.w3.org/2000/svg"));  // nothing fetched from the net
 }
 
 BOOST_AUTO_TEST_CASE(same_input_same_output_and_ledger_agrees) {
