@@ -30,6 +30,7 @@
 #include <tuple>
 
 #include "common/timeframe.hpp"
+#include "config/sources_toml.hpp"
 
 namespace tn {
 namespace {
@@ -317,7 +318,7 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
 Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
-  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist"});
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "sources", "watchlist"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -338,6 +339,8 @@ Config build(const toml::table& root, const std::string& name) {
   if (top.node("backtest"))
     read_backtest(
         section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
+  if (top.node("sources"))
+    if (auto err = read_sources_table(name, *top.node("sources"), c.sources)) throw Fail{*err};
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
   if (c.watchlist.empty())
     fail(name, nullptr,
@@ -393,6 +396,9 @@ Result<Config> load_config(const std::string& path) {
     const std::filesystem::path p(s.data);
     if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
   }
+  std::string& cache = cfg->sources.cache_path;
+  if (!cache.empty() && !dir.empty() && std::filesystem::path(cache).is_relative())
+    cache = (dir / cache).lexically_normal().string();
   return cfg;
 }
 

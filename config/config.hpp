@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "config/sources_config.hpp"
 
 namespace tn {
 
@@ -56,6 +57,9 @@ struct Config {
   int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel
+
+  // [sources] market data providers and their cache (config/sources_config.hpp)
+  SourcesConfig sources;
 
   // [watchlist.SYMBOL.TF]
   std::vector<StreamConfig> watchlist;
