@@ -66,8 +66,12 @@ Error lmdb_error(int rc, const std::string& what) {
                         (rc == MDB_MAP_FULL ? " (raise [sources] cache_map_size_mb or clear the cache)" : ""));
 }
 
-struct Txn {  // aborted unless committed
+struct Txn {  // aborted unless committed; moves, never copies
   MDB_txn* t = nullptr;
+  Txn() = default;
+  Txn(Txn&& o) noexcept : t(o.t) { o.t = nullptr; }
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
   ~Txn() { if (t) mdb_txn_abort(t); }
   int commit() {
     const int rc = mdb_txn_commit(t);

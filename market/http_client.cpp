@@ -103,7 +103,7 @@ void HttpClient::start(uint64_t tag, const HttpRequest& request) {
                    static_cast<long>(std::min<int64_t>(request.timeout_ms, 10'000)));
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an answer, not a hop
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");  // not br: costly to produce, little gain
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "tradernode/0.1");
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
