@@ -138,23 +138,28 @@ bool FetchEngine::handle(JobRun& run, HttpOutcome& out) {
   return step.more;
 }
 
-void FetchEngine::run(std::vector<JobRun>& jobs) {
+void FetchEngine::run(std::vector<JobRun>& jobs, const Progress& progress) {
   std::vector<size_t> waiting, next;
   for (size_t i = 0; i < jobs.size(); ++i)
     if (!jobs[i].error && jobs[i].job) waiting.push_back(i);
   std::vector<bool> stalled(sources_.size());
+  size_t finished = jobs.size() - waiting.size();
   while (!waiting.empty() || http_.in_flight() > 0) {
     const int64_t now = steady_us();
     int64_t wake = now + kIdlePollUs;
     std::fill(stalled.begin(), stalled.end(), false);
     next.clear();
-    for (size_t i : waiting)
-      if (try_start(jobs[i], i, now, wake, stalled) == Start::wait) next.push_back(i);
+    for (size_t i : waiting) {
+      const Start st = try_start(jobs[i], i, now, wake, stalled);
+      if (st == Start::wait) next.push_back(i);
+      if (st == Start::failed && progress) progress(++finished, jobs.size());
+    }
     waiting.swap(next);
     const int64_t timeout_us = std::clamp<int64_t>(wake - steady_us(), 0, kIdlePollUs);
     for (HttpOutcome& out : http_.poll(static_cast<int>((timeout_us + 999) / 1000))) {
       JobRun& run = jobs[out.tag];
       if (handle(run, out)) waiting.push_back(out.tag);
+      else if (progress) progress(++finished, jobs.size());
     }
   }
 }

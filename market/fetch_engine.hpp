@@ -11,6 +11,7 @@
 // at once. The limiter state lives here, so it spans runs: create one
 // engine per process (MarketData owns it).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -50,7 +51,9 @@ class FetchEngine {
   FetchEngine(const FetchEngine&) = delete;
   FetchEngine& operator=(const FetchEngine&) = delete;
 
-  void run(std::vector<JobRun>& jobs);
+  // progress(done, total) is called as jobs finish (for a progress bar).
+  using Progress = std::function<void(size_t done, size_t total)>;
+  void run(std::vector<JobRun>& jobs, const Progress& progress = {});
   const EngineStats& stats() const { return stats_; }
 
  private:

@@ -103,7 +103,8 @@ RunStats MarketData::totals() const {
   return totals_;
 }
 
-std::vector<BarsResult> MarketData::fetch_bars(const std::vector<BarsRequest>& reqs) {
+std::vector<BarsResult> MarketData::fetch_bars(const std::vector<BarsRequest>& reqs,
+                                               const FetchEngine::Progress& progress) {
   std::lock_guard lock(mu_);
   const int64_t t_now = now();
   RunStats st;
@@ -184,7 +185,7 @@ std::vector<BarsResult> MarketData::fetch_bars(const std::vector<BarsRequest>& r
     runs.push_back(run);
     run_of.push_back(q);
   }
-  engine_->run(runs);
+  engine_->run(runs, progress);
 
   // 3. Check every fetched bar, keep the good ones, answer from the cache.
   std::vector<CacheWrite> writes;

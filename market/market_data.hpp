@@ -57,7 +57,8 @@ class MarketData {
   static Result<std::unique_ptr<MarketData>> open(MarketDataOptions options);
   ~MarketData();
 
-  std::vector<BarsResult> fetch_bars(const std::vector<BarsRequest>& requests);
+  std::vector<BarsResult> fetch_bars(const std::vector<BarsRequest>& requests,
+                                     const FetchEngine::Progress& progress = {});
   std::vector<PriceResult> fetch_prices(const std::vector<PriceRequest>& requests);
 
   RunStats last_run() const;  // of the last fetch_* call

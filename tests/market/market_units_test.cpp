@@ -284,3 +284,46 @@ BOOST_AUTO_TEST_CASE(hostile_bodies_are_validation_errors_never_crashes) {
     }
   }
 }
+
+#include "config/config.hpp"
+#include "config/sources_config.hpp"
+
+BOOST_AUTO_TEST_CASE(sources_config_defaults_overrides_and_errors) {
+  auto d = tn::parse_sources_config("", "x.toml");
+  BOOST_TEST_REQUIRE(d.ok());
+  BOOST_TEST(d->binance.base_url == "https://api.binance.com");
+  BOOST_TEST(d->polygon.rate_limit == 5);
+  BOOST_TEST(d->alphavantage.base_url == "https://www.alphavantage.co");
+  BOOST_TEST(d->bar_ttl_s == 86400);
+  auto o = tn::parse_sources_config(
+      "[sources]\nprice_ttl_s = 3\n[sources.polygon]\nbase_url = \"http://127.0.0.1:9/\"\nrate_limit = 100\nburst = 10\n",
+      "x.toml");
+  BOOST_TEST_REQUIRE(o.ok(), (o.ok() ? "" : o.error().message));
+  BOOST_TEST(o->polygon.base_url == "http://127.0.0.1:9");
+  BOOST_TEST(o->polygon.burst == 10);
+  BOOST_TEST(o->price_ttl_s == 3);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[sources]\ncache_pth = \"x\"\n", "unknown key 'sources.cache_pth'"},
+      {"[sources.kraken]\n", "unknown table 'sources.kraken'"},
+      {"[sources.binance]\nrate_limit = \"many\"\n", "'sources.binance.rate_limit' must be a number"},
+      {"[sources.polygon]\nburst = 5\n", "burst must be below rate_limit"},
+      {"[sources.polygon]\nbase_url = \"ftp://x\"\n", "must start with https://"},
+      {"[sources.binance]\nburst = 1\nrate_limit = 10\n", "burst must be >= 2"},
+      {"[sources.binance]\ntimeout_ms = 0\n", "'sources.binance.timeout_ms' must be in [1, 600000]"},
+      {"sources = 3\n", "must be a table"},
+  };
+  for (const auto& [text, expect] : bad) {
+    auto r = tn::parse_sources_config(text, "x.toml");
+    BOOST_TEST_REQUIRE(!r.ok(), text);
+    BOOST_TEST(r.error().message.find(expect) != std::string::npos, r.error().message);
+    BOOST_TEST(r.error().message.find("x.toml") == 0u);
+  }
+  // The node's loader reads the same table into Config::sources, strictly.
+  const std::string node = "[watchlist.BTCUSDT.1d]\n[sources]\nprice_ttl_s = 7\n";
+  auto c = tn::parse_config(node, "n.toml");
+  BOOST_TEST_REQUIRE(c.ok(), (c.ok() ? "" : c.error().message));
+  BOOST_TEST(c->sources.price_ttl_s == 7);
+  auto bad_node = tn::parse_config(node + "[sources.binance]\nburts = 3\n", "n.toml");
+  BOOST_TEST_REQUIRE(!bad_node.ok());
+  BOOST_TEST(bad_node.error().message.find("sources.binance.burts") != std::string::npos);
+}
