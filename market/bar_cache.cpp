@@ -250,6 +250,9 @@ Result<std::vector<CacheLookup>> BarCache::lookup(const std::vector<CacheQuery>&
     put_ord64(k, q.from_ms);
     key = val(k);
     int64_t last_fetched = 0;
+    const size_t expect = static_cast<size_t>(std::clamp<int64_t>((q.to_ms - q.from_ms) / iv + 1, 0, 4096));
+    l.bars.open_time_ms.reserve(expect);
+    for (auto* col : {&l.bars.open, &l.bars.high, &l.bars.low, &l.bars.close, &l.bars.volume}) col->reserve(expect);
     for (int rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(c, &key, &v, MDB_NEXT)) {
       if (key.mv_size != p.size() + 8 || std::memcmp(key.mv_data, p.data(), p.size()) != 0) break;

@@ -56,6 +56,12 @@ Result<size_t> check_bars(const BarSeries& s, int64_t iv) {
   return gaps;
 }
 
+size_t count_gaps(const BarSeries& s, int64_t iv) {
+  size_t gaps = 0;
+  for (size_t i = 1; i < s.open_time_ms.size(); ++i) gaps += s.open_time_ms[i] - s.open_time_ms[i - 1] > iv;
+  return gaps;
+}
+
 namespace {
 // Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {

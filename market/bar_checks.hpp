@@ -30,6 +30,9 @@ bool bar_aligned(int64_t t_ms, int64_t interval_ms);
 // previous one: outages, weekends), or invalid_input naming the bar.
 Result<size_t> check_bars(const BarSeries& bars, int64_t interval_ms);
 
+// Only the gap count (for bars that passed check_bars before: the cache).
+size_t count_gaps(const BarSeries& bars, int64_t interval_ms);
+
 // "2017-11-16" <-> 00:00 UTC of that day.
 bool parse_iso_date(const std::string& s, int64_t& day_ms);
 std::string iso_date(int64_t t_ms);

@@ -31,7 +31,7 @@ struct FetchEngine::SourceState {
 };
 
 FetchEngine::FetchEngine(std::vector<const MarketSource*> sources, EngineOptions options)
-    : options_(options), rng_(options.seed) {
+    : options_(options), http_(options.max_connections), rng_(options.seed) {
   const int64_t now = steady_us();
   for (const MarketSource* s : sources) sources_.push_back(std::make_unique<SourceState>(s, now));
 }
@@ -60,7 +60,8 @@ FetchEngine::Start FetchEngine::try_start(JobRun& run, size_t tag, int64_t now, 
   if (stalled[run.source] || src.in_flight >= cfg.max_in_flight ||
       http_.in_flight() >= static_cast<size_t>(options_.max_connections))
     return Start::wait;
-  const HttpRequest req = run.job->request();
+  HttpRequest req = run.job->request();
+  req.accept_gzip = cfg.compress;
   const int64_t wall = wall_ms();
   if (const int64_t w = src.window.wait_ms(req.cost, wall); w > 0) {
     stalled[run.source] = true;

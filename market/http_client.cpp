@@ -69,9 +69,11 @@ struct HttpClient::Impl {
   std::vector<CURL*> idle;  // finished easy handles kept for reuse
 };
 
-HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(int max_connections) : impl_(std::make_unique<Impl>()) {
   global_init_once();
   impl_->multi = curl_multi_init();
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(max_connections));
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, static_cast<long>(max_connections));
 }
 
 HttpClient::~HttpClient() {
@@ -103,7 +105,8 @@ void HttpClient::start(uint64_t tag, const HttpRequest& request) {
                    static_cast<long>(std::min<int64_t>(request.timeout_ms, 10'000)));
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an answer, not a hop
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");  // not br: costly to produce, little gain
+  if (request.accept_gzip)  // not br: costly to produce, little gain
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "tradernode/0.1");
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());

@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string label;       // the URL without secrets, for messages
   int64_t timeout_ms = 10'000;
   double cost = 1;         // rate-limit units (Binance request weight)
+  bool accept_gzip = true; // ask for a compressed body (off for loopback test servers)
 };
 
 struct HttpResponse {
@@ -41,7 +42,9 @@ class HttpClient {
   // Bodies larger than this are cut off and reported as a transport failure.
   static constexpr size_t kMaxBodyBytes = 64u << 20;
 
-  HttpClient();
+  // At most max_connections open connections (reused; extra transfers queue
+  // inside curl rather than opening and dropping sockets).
+  explicit HttpClient(int max_connections = 64);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -232,7 +232,9 @@ std::vector<BarsResult> MarketData::fetch_bars(const std::vector<BarsRequest>& r
     }
   }
   for (BarsResult& r : out) {
-    if (!r.error) {
+    if (!r.error && cache_) {
+      r.gaps = count_gaps(r.bars, r.request.interval_ms);  // every cached bar passed check_bars
+    } else if (!r.error) {
       if (auto g = check_bars(r.bars, r.request.interval_ms)) r.gaps = *g;
       else r.error = request_error(MarketErrc::validation, r.provider_symbol + ": " + g.error().message);
     }

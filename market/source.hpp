@@ -34,6 +34,7 @@ struct SourceSettings {
   int max_in_flight = 4;       // concurrent requests to this provider
   int64_t timeout_ms = 10'000;  // per HTTP request
   int page_limit = 1000;        // bars per page asked for (Binance <= 1000, Polygon <= 50000)
+  bool compress = true;         // gzip bodies (a loopback test server has no use for it)
 };
 
 // What a job says after an answer.

@@ -1,6 +1,7 @@
 #include "tests/market/fake_exchange.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -82,6 +83,7 @@ struct FakeExchange::Impl {
 
   mutable std::mutex mu;  // everything below
   std::map<std::pair<std::string, int64_t>, BarSeries> series;
+  std::map<const BarSeries*, std::vector<std::string>> kline_rows;  // pre-rendered Binance rows
   std::map<std::pair<std::string, std::string>, std::deque<Injected>> faults;  // (provider, symbol)
   std::map<std::string, ProviderCounts> counts;
   std::map<std::string, uint64_t> per_symbol;
@@ -151,6 +153,21 @@ struct FakeExchange::Impl {
       if (b != series.end()) return &b->second;
     }
     return nullptr;
+  }
+  // Binance's 12-field kline rows for a series, rendered once (printf is
+  // most of a fake answer's cost, and the benchmark shares the CPU with us).
+  const std::vector<std::string>& rows_of(const BarSeries* s, int64_t tf) {
+    std::lock_guard lock(mu);
+    auto& rows = kline_rows[s];
+    if (rows.empty())
+      for (size_t i = 0; i < s->size(); ++i) {
+        const int64_t t = s->open_time_ms[i];
+        rows.push_back(json::array({t, dec(s->open[i]), dec(s->high[i]), dec(s->low[i]), dec(s->close[i]),
+                                    dec(s->volume[i]), t + tf - 1, dec(s->volume[i] * s->close[i]), 1000,
+                                    dec(s->volume[i] / 2), dec(s->volume[i] * s->close[i] / 2), "0"})
+                           .dump());
+      }
+    return rows;
   }
   std::string sample(const std::string& rel) const { return slurp(o.data_dir + "/api-samples/" + rel); }
 
@@ -233,20 +250,22 @@ void FakeExchange::Impl::binance_klines(const httplib::Request& req, httplib::Re
   const int64_t start = to_i64(req.get_param_value("startTime"), 0);
   const int64_t end = to_i64(req.get_param_value("endTime"), INT64_MAX);
   const int64_t limit = std::clamp<int64_t>(to_i64(req.get_param_value("limit"), 500), 1, 1000);
-  json rows = json::array();
+  const auto& rendered = rows_of(s, tf);
   auto it = std::lower_bound(s->open_time_ms.begin(), s->open_time_ms.end(), start);
-  for (size_t i = it - s->open_time_ms.begin(); i < s->size() && s->open_time_ms[i] <= end &&
-                                               static_cast<int64_t>(rows.size()) < limit;
-       ++i) {
-    const int64_t t = s->open_time_ms[i];
-    rows.push_back(json::array({t, dec(s->open[i]), dec(s->high[i]), dec(s->low[i]), dec(s->close[i]),
-                                dec(s->volume[i]), t + tf - 1, dec(s->volume[i] * s->close[i]), 1000,
-                                dec(s->volume[i] / 2), dec(s->volume[i] * s->close[i] / 2), "0"}));
+  size_t first = it - s->open_time_ms.begin(), last = first;
+  while (last < s->size() && s->open_time_ms[last] <= end && static_cast<int64_t>(last - first) < limit) ++last;
+  if (!fault || fault->fault == Fault::timeout) {  // the common case: splice the rendered rows
+    std::string body = "[";
+    for (size_t i = first; i < last; ++i) (body += rendered[i]) += i + 1 < last ? "," : "";
+    res.set_content(body + "]", "application/json");
+    return;
   }
-  if (fault && fault->fault == Fault::empty) rows = json::array();
-  if (fault && fault->fault == Fault::missing_field && !rows.empty()) rows[0].erase(rows[0].begin() + 4, rows[0].end());
-  if (fault && fault->fault == Fault::wrong_type && !rows.empty()) rows[0][1] = 123.5;  // a number, not a string
-  if (fault && fault->fault == Fault::truncated) return truncate(res, rows.dump());
+  json rows = json::array();
+  for (size_t i = first; i < last; ++i) rows.push_back(json::parse(rendered[i]));
+  if (fault->fault == Fault::empty) rows = json::array();
+  if (fault->fault == Fault::missing_field && !rows.empty()) rows[0].erase(rows[0].begin() + 4, rows[0].end());
+  if (fault->fault == Fault::wrong_type && !rows.empty()) rows[0][1] = 123.5;  // a number, not a string
+  if (fault->fault == Fault::truncated) return truncate(res, rows.dump());
   res.set_content(rows.dump(), "application/json");
 }
 
@@ -388,6 +407,8 @@ FakeExchange::FakeExchange(FakeExchangeOptions o) : impl_(std::make_unique<Impl>
   const int threads = m.o.threads;
   m.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   m.server.set_keep_alive_timeout(1);
+  m.server.set_keep_alive_max_count(1000);
+  m.server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms to every answer
   auto wrap = [this](void (Impl::*fn)(const httplib::Request&, httplib::Response&)) {
     return [this, fn](const httplib::Request& req, httplib::Response& res) {
       const int now = ++impl_->concurrent;
@@ -404,7 +425,17 @@ FakeExchange::FakeExchange(FakeExchangeOptions o) : impl_(std::make_unique<Impl>
   m.server.Get(R"(/v2/aggs/ticker/([^/]+)/range/1/day/([^/]+)/([^/?]+))", wrap(&Impl::polygon_aggs));
   m.server.Get(R"(/v2/aggs/ticker/([^/]+)/prev)", wrap(&Impl::polygon_prev));
   m.server.Get("/query", wrap(&Impl::alphavantage));
+  // libcpp-httplib was built with a listen backlog of 5: a burst of 64
+  // connects would overflow it and the kernel drops SYNs (a 1 s retransmit).
+  // Remember the listening socket and widen its backlog after bind.
+  std::atomic<int> listen_fd{-1};
+  m.server.set_socket_options([&listen_fd](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   m.port = m.server.bind_to_any_port("127.0.0.1");
+  if (listen_fd >= 0) ::listen(listen_fd, 1024);
   m.thread = std::thread([&m] { m.server.listen_after_bind(); });
   // bind_to_any_port already listens: connections wait in the backlog until the loop runs.
 }
@@ -417,8 +448,14 @@ FakeExchange::~FakeExchange() {
 std::string FakeExchange::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
 
 void FakeExchange::add_series(const std::string& symbol, int64_t iv, BarSeries bars) {
-  std::lock_guard lock(impl_->mu);
-  impl_->series[{symbol, iv}] = std::move(bars);
+  const BarSeries* s = nullptr;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->kline_rows.erase(&impl_->series[{symbol, iv}]);
+    impl_->series[{symbol, iv}] = std::move(bars);
+    s = &impl_->series[{symbol, iv}];
+  }
+  impl_->rows_of(s, iv);  // render now, not while a client is timing us
 }
 
 void FakeExchange::inject(const std::string& provider, const std::string& symbol, Fault f, int times,

@@ -45,6 +45,7 @@ inline market::SourceSettings test_settings(const FakeExchange& ex) {
   s.max_in_flight = 8;
   s.timeout_ms = 300;
   s.page_limit = 1000;
+  s.compress = false;
   return s;
 }
 
