@@ -32,6 +32,7 @@
 #include "common/timeframe.hpp"
 #include "config/breakout_config_toml.hpp"
 #include "config/notify_config_parse.hpp"
+#include "config/sources_toml.hpp"
 
 namespace tn {
 namespace {
@@ -335,8 +336,8 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
 Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
-  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "watchlist",
-                                        "strategies", "calendar", "notify"});
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "sources",
+                                        "watchlist", "strategies", "calendar", "notify"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -360,6 +361,8 @@ Config build(const toml::table& root, const std::string& name) {
   if (top.node("backtest"))
     read_backtest(
         section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
+  if (top.node("sources"))
+    if (auto err = read_sources_table(name, *top.node("sources"), c.sources)) throw Fail{*err};
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
   if (Status s = read_breakout_config(top.node("strategies"), top.node("calendar"), name, c.breakout);
       !s)
@@ -421,6 +424,9 @@ Result<Config> load_config(const std::string& path) {
     if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
   }
   if (Status s = load_holidays_file(dir.string(), cfg->breakout); !s) return s.error();
+  std::string& cache = cfg->sources.cache_path;
+  if (!cache.empty() && !dir.empty() && std::filesystem::path(cache).is_relative())
+    cache = (dir / cache).lexically_normal().string();
   return cfg;
 }
 

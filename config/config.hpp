@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "config/breakout_config.hpp"
 #include "config/notify_config.hpp"
+#include "config/sources_config.hpp"
 
 namespace tn {
 
@@ -68,6 +69,8 @@ struct Config {
 
   // [notify] (config/notify_config.hpp)
   NotifyConfig notify;
+  // [sources] market data providers and their cache (config/sources_config.hpp)
+  SourcesConfig sources;
 
   // [watchlist.SYMBOL.TF]
   std::vector<StreamConfig> watchlist;

@@ -16,6 +16,7 @@
 #include "actors/control/control_security.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
+#include "tools/fetch_data_command.hpp"
 
 namespace {
 
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
   simple(tn::control_cmd::verify,
          "check the event log's hash chain and reconcile the ledger with the order history");
   simple(tn::control_cmd::send_test_email, "ask the node to send a test notification e-mail");
+  auto fetch_data = tn::add_fetch_data_command(app);  // local: no node involved
 
   try {
     app.parse(argc, argv);
@@ -148,6 +150,7 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
+  if (tn::fetch_data_chosen(*fetch_data)) return tn::run_fetch_data(*fetch_data);
   if (opt.entries_only) req.args[tn::control_arg::entries_only] = "1";
   if (opt.days > 0) req.args[tn::control_arg::days] = std::to_string(opt.days);
   return run(opt, std::move(req));

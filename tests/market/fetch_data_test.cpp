@@ -1,0 +1,91 @@
+// `traderctl fetch-data` end to end: the built binary, a config file whose
+// [sources] point at the loopback fake exchange, a table, CSV, the cache on
+// the second run, and clear errors for bad input.
+#define BOOST_TEST_MODULE market_fetch_data
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+
+#include "tests/market/market_test_util.hpp"
+
+using namespace tn::market;
+
+namespace {
+
+int64_t today() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  return bar_floor(now, kDayMs);
+}
+
+// BTCUSDT's real daily bars moved forward in time so they end yesterday.
+tn::BarSeries recent_btc() {
+  tn::BarSeries s = tn::test::read_csv_loosely(tn::test::data_dir() + "/binance/BTCUSDT-1d.csv");
+  const int64_t shift = today() - kDayMs - s.open_time_ms.back();
+  for (auto& t : s.open_time_ms) t += shift;
+  return s;
+}
+
+struct Rig {
+  Rig() : ex([] {
+      tn::test::FakeExchangeOptions o;
+      o.data_dir = tn::test::data_dir();
+      return o;
+    }()) {
+    ex.add_series("BTCUSDT", kDayMs, recent_btc());
+    ex.add_series("ETHUSDT", kDayMs, recent_btc());
+    config = dir.write("sources.toml", "[sources]\ncache_path = \"cache\"\n[sources.binance]\nbase_url = \"" +
+                                           ex.base_url() + "\"\ntimeout_ms = 2000\nbackoff_initial_ms = 1\n");
+  }
+  tn::test::ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {tn::test::build_dir() + "/tools/traderctl", "fetch-data", "--config", config});
+    return tn::test::run_process(args, std::chrono::seconds(30));
+  }
+  tn::test::TempDir dir;
+  tn::test::FakeExchange ex;
+  std::string config;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(prints_a_table_then_serves_the_second_run_from_the_cache) {
+  Rig rig;
+  // --days 10 is today's bar and the 9 before it; the fake data ends yesterday.
+  auto r = rig.run({"--symbols", "BTC,ETH", "--asset-class", "crypto", "--days", "10"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  BOOST_TEST(r.output.find("BTCUSDT (binance, 1d): 9 bars") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("ETHUSDT (binance, 1d): 9 bars") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("2 API fetches") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("\r[") == std::string::npos);  // no progress bar off a terminal
+  const uint64_t sent = rig.ex.counts("binance").requests;
+  auto again = rig.run({"--symbols", "BTC", "--asset-class", "crypto", "--days", "5", "--csv"});
+  BOOST_TEST_REQUIRE(again.exit_code == 0, again.output);
+  BOOST_TEST(again.output.find("symbol,open_time_ms,open,high,low,close,volume\n") != std::string::npos);
+  BOOST_TEST(again.output.find("1 from cache, 0 API fetches") != std::string::npos, again.output);
+  BOOST_TEST(rig.ex.counts("binance").requests == sent);
+  size_t rows = 0;
+  for (size_t p = again.output.find("\nBTCUSDT,"); p != std::string::npos; p = again.output.find("\nBTCUSDT,", p + 1)) ++rows;
+  BOOST_TEST(rows == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(failures_and_bad_input_are_reported_with_exit_codes) {
+  Rig rig;
+  auto r = rig.run({"--symbols", "BTC,NOPE", "--asset-class", "crypto"});
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(r.output.find("NOPE: not found") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("BTCUSDT (binance, 1d): 29 bars") != std::string::npos, r.output);
+  BOOST_TEST(rig.run({"--symbols", "BTC", "--asset-class", "bonds"}).exit_code == 2);
+  BOOST_TEST(rig.run({"--symbols", "BTC", "--asset-class", "crypto", "--interval", "7h"}).exit_code == 2);
+  const std::string bad = rig.dir.write("bad.toml", "[sources.binance]\nrate_limt = 5\n");
+  auto b = tn::test::run_process({tn::test::build_dir() + "/tools/traderctl", "fetch-data", "--config", bad,
+                                  "--symbols", "BTC", "--asset-class", "crypto"},
+                                 std::chrono::seconds(10));
+  BOOST_TEST(b.exit_code == 2);
+  BOOST_TEST(b.output.find("unknown key 'sources.binance.rate_limt'") != std::string::npos, b.output);
+  auto nokey = tn::test::run_process({"/usr/bin/env", "-u", "POLYGON_API_KEY", "-u", "ALPHA_VANTAGE_API_KEY",
+                                      tn::test::build_dir() + "/tools/traderctl", "fetch-data", "--config", rig.config,
+                                      "--symbols", "AAPL", "--asset-class", "equity"},
+                                     std::chrono::seconds(10));
+  BOOST_TEST(nokey.exit_code == 1);
+  BOOST_TEST(nokey.output.find("ALPHA_VANTAGE_API_KEY is not set") != std::string::npos, nokey.output);
+}
