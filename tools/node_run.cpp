@@ -181,6 +181,11 @@ int run_node(const RunOptions& opt) {
 
   caf::actor_system_config caf_cfg;
   caf_cfg.add_message_types<caf::id_block::tn>();
+  // A running node is mostly idle and wants each bar decided at once: the
+  // sharing scheduler's workers block on a condition variable (no CPU when
+  // idle) and wake on the first message, where work stealing backs off into
+  // sleeps of up to 10 ms (bench/latency shows the difference).
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{caf_cfg};
   Pipeline p = spawn_pipeline(sys, spec);
 
@@ -220,7 +225,7 @@ int run_node(const RunOptions& opt) {
     ControlServer& srv = *control.value();
     const ControlHandler handler = [&](const ControlRequest& req) { return handle_control(ctx, req); };
     while (!control_done.load()) {
-      auto r = srv.poll_once(std::chrono::milliseconds(200), handler);
+      auto r = srv.poll_once(std::chrono::milliseconds(500), handler);
       if (!r) {
         spdlog::error("control endpoint: {}", r.error().message);
         break;

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_br
   std::set<int64_t> instants;
   size_t statuses = 0, fills_after = 0;
   for (size_t i = pause_at + 1; i < resume_at; ++i) {
-    if (log[i].type == "trade.fill") instants.insert(log[i].body["request"]["decided_at_ms"].get<int64_t>());
+    if (log[i].type == "trade.fill") instants.insert(log[i].body["decided_at_ms"].get<int64_t>());
     if (log[i].type == "portfolio.status") ++statuses;
   }
   for (size_t i = resume_at + 1; i < log.size(); ++i) fills_after += log[i].type == "trade.fill";

@@ -1,0 +1,257 @@
+// bench/latency: in replay mode at full speed, the time from a bar's arrival
+// at the fetcher (the moment the fetcher reads it from its source) to the
+// trade.fill event of the order it caused arriving at an external ZeroMQ
+// subscriber (a SUB socket on tcp loopback, in a thread of this process so
+// both ends read one clock). Twice: ledger commits durable (fsync) and not
+// (MDB_NOSYNC). Beside the limits measured in the same run: a bare ZeroMQ
+// round trip (REQ/REP over tcp loopback) and a bare LMDB durable commit.
+//   build/bench/latency [--quick]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "actors/pipeline.hpp"
+#include "actors/publisher/zmq_publisher.hpp"
+#include "messages/envelope.hpp"
+#include "storage/store.hpp"
+#include "tools/node_setup.hpp"
+
+using namespace tn;
+
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// When each bar was handed to the fetcher: (stream, open time) -> ns.
+struct Arrivals {
+  std::mutex m;
+  std::unordered_map<uint64_t, int64_t> at;
+  static uint64_t key(uint32_t stream, int64_t open_ms) {
+    return (static_cast<uint64_t>(stream) << 48) ^ static_cast<uint64_t>(open_ms);
+  }
+};
+
+// A recorded-bars source that notes the wall time each bar is read.
+class TimedSource final : public BarSource {
+ public:
+  TimedSource(std::unique_ptr<BarSource> in, uint32_t stream, std::shared_ptr<Arrivals> a)
+      : in_(std::move(in)), stream_(stream), a_(std::move(a)) {}
+  size_t read_until(int64_t end, std::vector<int64_t>& t, std::vector<double>* o, std::vector<double>* h,
+                    std::vector<double>* l, std::vector<double>& c, std::vector<double>* v) override {
+    const size_t before = t.size();
+    const size_t n = in_->read_until(end, t, o, h, l, c, v);
+    const int64_t ns = now_ns();
+    std::lock_guard<std::mutex> g(a_->m);
+    for (size_t i = before; i < t.size(); ++i) a_->at[Arrivals::key(stream_, t[i])] = ns;
+    return n;
+  }
+  int64_t next_close_ms() const override { return in_->next_close_ms(); }
+  int64_t timeframe_ms() const override { return in_->timeframe_ms(); }
+
+ private:
+  std::unique_ptr<BarSource> in_;
+  uint32_t stream_;
+  std::shared_ptr<Arrivals> a_;
+};
+
+struct Pcts { double p50 = 0, p99 = 0, p999 = 0; size_t n = 0; };
+Pcts pcts(std::vector<double> us) {
+  Pcts p;
+  p.n = us.size();
+  if (us.empty()) return p;
+  std::sort(us.begin(), us.end());
+  auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))]; };
+  p.p50 = at(0.50), p.p99 = at(0.99), p.p999 = at(0.999);
+  return p;
+}
+void print(const char* what, const Pcts& p) {
+  std::printf("  %-44s n=%6zu  p50 %9.1f us  p99 %9.1f us  p99.9 %9.1f us\n", what, p.n, p.p50, p.p99, p.p999);
+}
+
+const char* kConfig = R"(
+[node]
+mode = "replay"
+[account]
+id = "bench"
+[sizing]
+allocation = { "4h" = 0.20, "1d" = 0.30 }
+fee_rate = 0.001
+[watchlist.BTCUSDT.4h]
+data = "binance/BTCUSDT-4h.csv"
+[watchlist.ETHUSDT.4h]
+data = "binance/ETHUSDT-4h.csv"
+[watchlist.BTCUSDT.1d]
+data = "binance/BTCUSDT-1d.csv"
+[watchlist.ETHUSDT.1d]
+data = "binance/ETHUSDT-1d.csv"
+[watchlist.BNBUSDT.1d]
+data = "binance/BNBUSDT-1d.csv"
+[watchlist.XRPUSDT.1d]
+data = "binance/XRPUSDT-1d.csv"
+)";
+
+Pcts pipeline_latency(bool durable, const std::string& dir, caf::actor_system& sys) {
+  auto cfg = parse_config(kConfig, "bench").value();
+  for (auto& s : cfg.watchlist) s.data = std::string(TN_SOURCE_DIR) + "/data/" + s.data;
+  std::filesystem::remove_all(dir);
+  storage::OpenOptions so;
+  so.path = dir;
+  so.durable = durable;
+  auto store = std::shared_ptr<storage::Store>(storage::Store::open(so).value().release());
+  (void)store->ledger().init_account("bench", "USDT", to_amount(10000));
+  auto pub = std::shared_ptr<ZmqPublisher>(ZmqPublisher::open("tcp://127.0.0.1:*", 0).value().release());
+
+  auto arrivals = std::make_shared<Arrivals>();
+  const uint32_t shards = 2;
+  std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
+  std::vector<CheckStream> streams;
+  CheckSchedulerOptions o;
+  o.shards = shards;
+  o.start_ms = INT64_MAX;
+  o.end_ms = INT64_MIN;
+  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i) {
+    const auto& s = cfg.watchlist[i];
+    auto series = load_csv_bars(s.data, s.tf_ms).value();
+    const DataSpan span = data_span({series}, {s.tf_ms});
+    o.start_ms = std::min(o.start_ms, span.first_close_ms);
+    o.end_ms = std::max(o.end_ms, span.last_close_ms);
+    streams.push_back({i, s.tf_ms, -1, i % shards, span.first_close_ms});
+    parts[i % shards].emplace_back(
+        i, std::make_unique<TimedSource>(make_series_source(std::move(series), s.tf_ms), i, arrivals));
+  }
+  PipelineSpec spec;
+  spec.streams = stream_table(cfg);
+  spec.store = store;
+  spec.publisher = pub;
+  spec.account = "bench";
+  spec.quote = "USDT";
+  spec.min_trade_value = to_amount(10);
+  spec.fee_rate = cfg.fee_rate;
+  spec.scheduler = std::make_shared<CheckScheduler>(CheckScheduler::make(streams, o).value());
+  for (auto& p : parts) spec.readers.push_back(std::make_shared<CheckReader>(std::move(p), false));
+  spec.starting_capital = to_amount(10000);
+
+  // The external subscriber: trade.fill only, each matched to its bar.
+  std::vector<double> lat_us;
+  std::atomic<bool> done{false};
+  zmq::context_t ctx;
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::subscribe, "trade.fill");
+  sub.set(zmq::sockopt::rcvtimeo, 200);
+  sub.connect(pub->endpoint());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the subscription reaches the PUB
+  std::thread reader([&] {
+    std::vector<std::string> idx;
+    for (const auto& s : spec.streams) idx.push_back(s.symbol + ":" + s.timeframe);
+    while (!done) {
+      zmq::message_t topic, env;
+      if (!sub.recv(topic)) continue;
+      if (!sub.recv(env)) continue;
+      const int64_t t = now_ns();
+      auto d = decode_envelope({env.data<char>(), env.size()});
+      if (!d) continue;
+      TradeEvent r;
+      try {
+        r = d->body.get().as<TradeEvent>();
+      } catch (const std::exception&) {
+        continue;
+      }
+      const std::string name = r.symbol + ":" + r.timeframe;
+      const auto it = std::find(idx.begin(), idx.end(), name);
+      std::lock_guard<std::mutex> g(arrivals->m);
+      auto a = arrivals->at.find(Arrivals::key(static_cast<uint32_t>(it - idx.begin()), r.bar_open_time_ms));
+      if (a != arrivals->at.end()) lat_us.push_back((t - a->second) / 1000.0);
+    }
+  });
+  Pipeline p = spawn_pipeline(sys, spec);
+  auto res = run_to_end(sys, p);
+  flush_events(sys, p);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last fills in flight
+  done = true;
+  reader.join();
+  stop_pipeline(p);
+  if (!res) std::printf("  run failed: %s\n", res.error().message.c_str());
+  return pcts(lat_us);
+}
+
+Pcts zmq_round_trip(int n) {
+  zmq::context_t ctx;
+  zmq::socket_t rep(ctx, zmq::socket_type::rep), req(ctx, zmq::socket_type::req);
+  rep.bind("tcp://127.0.0.1:*");
+  req.connect(rep.get(zmq::sockopt::last_endpoint));
+  std::thread echo([&] {
+    for (int i = 0; i < n; ++i) {
+      zmq::message_t m;
+      (void)rep.recv(m);
+      rep.send(m, zmq::send_flags::none);
+    }
+  });
+  std::vector<double> us;
+  const std::string payload(300, 'x');  // about a fill event's size
+  for (int i = 0; i < n; ++i) {
+    const int64_t t = now_ns();
+    req.send(zmq::buffer(payload), zmq::send_flags::none);
+    zmq::message_t m;
+    (void)req.recv(m);
+    us.push_back((now_ns() - t) / 1000.0);
+  }
+  echo.join();
+  return pcts(us);
+}
+
+Pcts lmdb_durable_commit(const std::string& dir, int n) {
+  std::filesystem::remove_all(dir);
+  storage::OpenOptions so;
+  so.path = dir;
+  so.durable = true;
+  auto store = storage::Store::open(so).value();
+  std::vector<double> us;
+  const std::string value(300, 'x');
+  for (int i = 0; i < n; ++i) {
+    const int64_t t = now_ns();
+    (void)store->state().put("k" + std::to_string(i % 64), value);
+    us.push_back((now_ns() - t) / 1000.0);
+  }
+  return pcts(us);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  spdlog::set_level(spdlog::level::warn);
+  const std::string base = std::filesystem::temp_directory_path() / ("tn-bench-latency-" + std::to_string(::getpid()));
+  caf::actor_system_config caf_cfg;
+  caf_cfg.add_message_types<caf::id_block::tn>();
+  // As `tradernode run` (tools/node_run.cpp); TN_BENCH_POLICY=stealing to compare.
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (const char* p = std::getenv("TN_BENCH_POLICY")) caf_cfg.set("scheduler.policy", caf::atom_from_string(p));
+  caf::actor_system sys{caf_cfg};
+  std::printf("bench/latency: bar arrival at the fetcher -> trade.fill at an external ZeroMQ subscriber\n");
+  std::printf("replay at full speed, 6 real Binance streams (2x 4h, 4x 1d), 2 shards\n");
+  const Pcts nosync = pipeline_latency(false, base + "/nosync", sys);
+  print("pipeline, ledger MDB_NOSYNC", nosync);
+  const Pcts durable = pipeline_latency(true, base + "/durable", sys);
+  print("pipeline, ledger durable (fsync per fill)", durable);
+  std::printf("limits, same run:\n");
+  const Pcts zrt = zmq_round_trip(quick ? 2000 : 20000);
+  print("bare ZeroMQ round trip (REQ/REP, tcp loopback)", zrt);
+  const Pcts commit = lmdb_durable_commit(base + "/commit", quick ? 200 : 2000);
+  print("bare LMDB durable commit (one small put)", commit);
+  std::printf("targets: p99 without durable sync < 1000 us: %s (%.1f us)\n",
+              nosync.p99 < 1000 ? "met" : "NOT met", nosync.p99);
+  std::printf("         p99 durable within 2x of a bare durable commit's p99: %s (%.2fx)\n",
+              durable.p99 <= 2 * commit.p99 ? "met" : "NOT met", commit.p99 > 0 ? durable.p99 / commit.p99 : 0.0);
+  std::filesystem::remove_all(base);
+  return 0;
+}
