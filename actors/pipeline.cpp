@@ -64,9 +64,14 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
         sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter,
                   spec.publish_bars ? spec.store : nullptr, p.events));
     p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
-    p.fetchers.push_back(
-        node_mode ? sys.spawn(check_fetcher_actor, spec.readers[i], p.indicators.back(), spec.resume_ms)
-                  : sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
+    if (!node_mode)
+      p.fetchers.push_back(sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
+    else if (spec.blocking_fetch)  // HTTP waits must not hold a scheduler worker
+      p.fetchers.push_back(sys.spawn<caf::detached>(check_fetcher_actor, spec.readers[i],
+                                                    p.indicators.back(), spec.streams, spec.store, p.events));
+    else
+      p.fetchers.push_back(sys.spawn(check_fetcher_actor, spec.readers[i], p.indicators.back(),
+                                     spec.streams, spec.store, p.events));
   }
   if (node_mode)
     p.scheduler = spawn_scheduler(sys, spec.scheduler, p.fetchers, spec.replay_interval_ms, spec.store);

@@ -43,7 +43,8 @@ struct PipelineSpec {
 
   // -- node modes (replay, live): set `readers` instead of `planners`; a
   // scheduler then drives the fetchers check by check.
-  std::vector<std::shared_ptr<CheckReader>> readers;  // one per shard
+  std::vector<std::shared_ptr<CheckAnswerer>> readers;  // one per shard
+  bool blocking_fetch = false;  // live: fetchers do network I/O, each on its own thread
   std::shared_ptr<CheckScheduler> scheduler;
   int64_t replay_interval_ms = 0;     // replay: wall time between checks (0: flat out)
   int64_t resume_ms = INT64_MIN;      // restart: checks up to here were decided (warm up to it)
@@ -81,10 +82,12 @@ void stop_pipeline(const Pipeline& p);
 // Actor behaviours (one file per actor under actors/<name>/).
 caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
                             caf::actor indicator, uint32_t credit);
-// Node modes: answers the scheduler's checks; first the warm-up window
-// (history up to resume_ms) when restarting.
-caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckReader> reader,
-                                  caf::actor indicator, int64_t resume_ms);
+// Node modes: answers the scheduler's checks (warm-up windows first when
+// the source has history to hand over).
+// data.error events go to the store's log and the events group.
+caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckAnswerer> source,
+                                  caf::actor indicator, std::vector<StreamMeta> streams,
+                                  std::shared_ptr<storage::Store> store, caf::group events);
 // Sends checks to the fetchers (one timer, no polling), takes the arbiter's
 // acks and persists the last decided check time (node_state "node.resume_ms").
 caf::actor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,

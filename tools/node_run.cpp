@@ -73,12 +73,12 @@ PauseMode pause_from(const std::string& s) {
 }
 
 struct Loaded {
-  std::vector<std::shared_ptr<CheckReader>> readers;
+  std::vector<std::shared_ptr<CheckAnswerer>> readers;
   std::shared_ptr<CheckScheduler> scheduler;
 };
 
 // The recorded bars (replay), one reader per shard, and the schedule over them.
-Result<Loaded> load_replay(const Config& cfg, uint32_t shards) {
+Result<Loaded> load_replay(const Config& cfg, uint32_t shards, int64_t resume_ms) {
   std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
   std::vector<CheckStream> streams;
   CheckSchedulerOptions o;
@@ -100,7 +100,7 @@ Result<Loaded> load_replay(const Config& cfg, uint32_t shards) {
   if (!sched) return sched.error();
   Loaded out;
   out.scheduler = std::make_shared<CheckScheduler>(std::move(sched.value()));
-  for (auto& p : parts) out.readers.push_back(std::make_shared<CheckReader>(std::move(p), cfg.publish_bars));
+  for (auto& p : parts) out.readers.push_back(std::make_shared<CheckReader>(std::move(p), cfg.publish_bars, resume_ms));
   return out;
 }
 
@@ -139,7 +139,9 @@ int run_node(const RunOptions& opt) {
     return fail(1, s.error().message);
 
   const uint32_t shards = std::max<uint32_t>(1, std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(cfg.watchlist.size())));
-  auto loaded = load_replay(cfg, shards);
+  // Checks up to here were decided before a restart: not again.
+  const int64_t resume = stored<int64_t>(*store, kResumeKey).value_or(INT64_MIN);
+  auto loaded = load_replay(cfg, shards, resume);
   if (!loaded) return fail(2, loaded.error().message);
   auto history = store->ledger().orders(cfg.account_id);
   auto capital = store->ledger().starting_capital(cfg.account_id);
@@ -173,9 +175,9 @@ int run_node(const RunOptions& opt) {
   spec.replay_interval_ms = cfg.replay_interval_ms;
   spec.starting_capital = *capital;
   spec.history = std::move(*history);
-  if (auto resume = stored<int64_t>(*store, kResumeKey)) {
-    spec.resume_ms = *resume;
-    spec.scheduler->resume(*resume);
+  if (resume != INT64_MIN) {
+    spec.resume_ms = resume;
+    spec.scheduler->resume(resume);
   }
   if (auto p = stored<std::string>(*store, kPauseKey)) spec.pause = pause_from(*p);
 

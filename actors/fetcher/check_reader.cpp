@@ -5,8 +5,9 @@
 namespace tn {
 
 CheckReader::CheckReader(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources,
-                         bool full_bars)
-    : sources_(std::move(sources)), full_bars_(full_bars) {
+                         bool full_bars, int64_t resume_ms)
+    : sources_(std::move(sources)), full_bars_(full_bars), resume_ms_(resume_ms),
+      warm_(resume_ms == INT64_MIN) {
   std::sort(sources_.begin(), sources_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 }
@@ -38,7 +39,18 @@ BarWindow CheckReader::warmup(int64_t until_ms) {
   return w;
 }
 
-BarWindow CheckReader::answer(const CheckRequest& req) {
+std::vector<BarWindow> CheckReader::answer(const CheckRequest& req) {
+  std::vector<BarWindow> out;
+  if (!warm_) {
+    warm_ = true;
+    BarWindow w = warmup(resume_ms_);
+    if (w.bars() > 0) out.push_back(std::move(w));
+  }
+  out.push_back(check(req));
+  return out;
+}
+
+BarWindow CheckReader::check(const CheckRequest& req) {
   BarWindow w = empty_window(req.window, req.now_ms + 1);
   w.start_ms = w.end_ms;  // a check has no width: one instant
   w.last = req.last;

@@ -15,10 +15,30 @@
 
 namespace tn {
 
-class CheckReader {
+// What a fetcher in the node modes answers a check with. One per shard;
+// called from its fetcher actor only.
+class CheckAnswerer {
+ public:
+  virtual ~CheckAnswerer() = default;
+  // The windows to send on, in order: warm-up windows (flagged, history the
+  // indicators need; nothing is decided from them) and then the check's own
+  // window (id req.window, next_window + 1, due streams ascending).
+  virtual std::vector<BarWindow> answer(const CheckRequest& req) = 0;
+  // Streams whose data failed since the last call: (stream id, why), for
+  // data.error events. No signal is computed from such a stream's check.
+  virtual std::vector<std::pair<uint32_t, std::string>> take_errors() { return {}; }
+};
+
+// Recorded bars (replay).
+class CheckReader final : public CheckAnswerer {
  public:
   // (stream id, source) of this shard. full_bars as in WindowPlanner.
-  CheckReader(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, bool full_bars);
+  // resume_ms: after a restart, the first answer is preceded by a warm-up
+  // window of every bar closed by then (decided before the restart).
+  CheckReader(std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources, bool full_bars,
+              int64_t resume_ms = INT64_MIN);
+
+  std::vector<BarWindow> answer(const CheckRequest& req) override;
 
   // Every bar of every stream closing at or before until_ms, as one window
   // flagged warmup (a restart's history: indicators take it in, nothing is
@@ -28,7 +48,7 @@ class CheckReader {
   // The window for check req: window id req.window, next_window + 1, rows
   // of the due streams (ascending) with close <= req.now_ms. Streams that
   // are not this shard's are ignored.
-  BarWindow answer(const CheckRequest& req);
+  BarWindow check(const CheckRequest& req);
 
  private:
   BarWindow empty_window(uint64_t id, int64_t end_ms) const;
@@ -36,6 +56,8 @@ class CheckReader {
 
   std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> sources_;  // by stream id
   bool full_bars_;
+  int64_t resume_ms_;
+  bool warm_ = false;
 };
 
 // The span of recorded data: the first and the last bar close over all

@@ -2,7 +2,10 @@
 // windows to its indicator, `credit` ahead of the arbiter's acks, so memory
 // stays bounded however long the data. Node modes: answers each check of
 // the scheduler with the bars closed by then.
+#include <spdlog/spdlog.h>
+
 #include "actors/pipeline.hpp"
+#include "storage/store.hpp"
 
 namespace tn {
 
@@ -33,20 +36,22 @@ caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<Window
   };
 }
 
-caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckReader> reader,
-                                  caf::actor indicator, int64_t resume_ms) {
+caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckAnswerer> source,
+                                  caf::actor indicator, std::vector<StreamMeta> streams,
+                                  std::shared_ptr<storage::Store> store, caf::group events) {
   auto act = std::make_shared<Activity>();
-  auto warm = std::make_shared<bool>(resume_ms == INT64_MIN);
   return {
       [=](const CheckRequest& req) {
         act->touch();
-        if (!*warm) {
-          // A restart: the history the indicators need, decided before.
-          *warm = true;
-          BarWindow w = reader->warmup(resume_ms);
-          if (w.bars() > 0) self->send(indicator, std::move(w));
+        for (auto& w : source->answer(req)) self->send(indicator, std::move(w));
+        std::vector<storage::EventLog::Draft> drafts;
+        for (auto& [stream, why] : source->take_errors()) {
+          DataErrorEvent e{"fetcher", stream < streams.size() ? streams[stream].symbol + ":" + streams[stream].timeframe : "?", why};
+          spdlog::warn("data error {}: {}", e.stream, e.message);
+          drafts.push_back({topic::data_error, encode(e), req.now_ms * 1'000'000});
         }
-        self->send(indicator, reader->answer(req));
+        if (drafts.empty()) return;
+        if (auto seqs = store->events().append_batch(drafts)) self->send(events, events_atom::value, seqs->back());
       },
       [=](health_atom) { return health_of(self, "fetcher", *act); },
   };
