@@ -16,6 +16,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/control/control_server.hpp"
+#include "actors/fetcher/live_feed.hpp"
+#include "market/market_data.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
@@ -104,6 +106,31 @@ Result<Loaded> load_replay(const Config& cfg, uint32_t shards, int64_t resume_ms
   return out;
 }
 
+// Live: every stream from its exchange (Binance: the watchlist is pairs in
+// the quote currency), checked at its bar closes on the wall clock.
+Result<Loaded> load_live(const Config& cfg, uint32_t shards, int64_t resume_ms) {
+  auto md = market::MarketData::open(market::options_from_config(cfg.sources));
+  if (!md) return md.error();
+  std::shared_ptr<market::MarketData> shared = std::move(md.value());
+  std::vector<std::vector<LiveStream>> parts(shards);
+  std::vector<CheckStream> streams;
+  CheckSchedulerOptions o;
+  o.simulated = false;
+  o.shards = shards;
+  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i) {
+    const StreamConfig& s = cfg.watchlist[i];
+    streams.push_back({i, s.tf_ms, -1, i % shards});
+    parts[i % shards].push_back({i, "binance", s.symbol, s.tf_ms, s.ma_period});
+  }
+  auto sched = CheckScheduler::make(streams, o);
+  if (!sched) return sched.error();
+  Loaded out;
+  out.scheduler = std::make_shared<CheckScheduler>(std::move(sched.value()));
+  for (auto& p : parts)
+    out.readers.push_back(std::make_shared<LiveFeed>(shared, std::move(p), resume_ms, cfg.publish_bars));
+  return out;
+}
+
 }  // namespace
 
 int run_node(const RunOptions& opt) {
@@ -113,10 +140,10 @@ int run_node(const RunOptions& opt) {
   if (!opt.account_id.empty()) cfg.account_id = opt.account_id;
   if (!opt.db_path.empty()) cfg.db_path = opt.db_path;
   if (Status s = setup_logging(cfg, opt.quiet); !s) return fail(2, s.error().message);
-  if (cfg.mode != "replay")
+  if (cfg.mode != "replay" && cfg.mode != "live")
     return fail(2, cfg.source_path + ": [node] mode = \"" + cfg.mode +
-                       "\": `tradernode run` runs mode \"replay\" (live needs the market data "
-                       "sources, not in this build; backtests run with `tradernode backtest`)");
+                       "\": `tradernode run` runs modes \"replay\" and \"live\"; backtests run "
+                       "with `tradernode backtest`");
 
   // Signals go to one thread that waits for them (no handler runs inside
   // CAF or LMDB code); every thread started from here inherits the mask.
@@ -141,7 +168,8 @@ int run_node(const RunOptions& opt) {
   const uint32_t shards = std::max<uint32_t>(1, std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(cfg.watchlist.size())));
   // Checks up to here were decided before a restart: not again.
   const int64_t resume = stored<int64_t>(*store, kResumeKey).value_or(INT64_MIN);
-  auto loaded = load_replay(cfg, shards, resume);
+  const bool live = cfg.mode == "live";
+  auto loaded = live ? load_live(cfg, shards, resume) : load_replay(cfg, shards, resume);
   if (!loaded) return fail(2, loaded.error().message);
   auto history = store->ledger().orders(cfg.account_id);
   auto capital = store->ledger().starting_capital(cfg.account_id);
@@ -172,7 +200,8 @@ int run_node(const RunOptions& opt) {
   spec.publish_bars = cfg.publish_bars;
   spec.readers = loaded->readers;
   spec.scheduler = loaded->scheduler;
-  spec.replay_interval_ms = cfg.replay_interval_ms;
+  spec.replay_interval_ms = live ? 0 : cfg.replay_interval_ms;
+  spec.blocking_fetch = live;
   spec.starting_capital = *capital;
   spec.history = std::move(*history);
   if (resume != INT64_MIN) {
