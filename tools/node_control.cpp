@@ -128,7 +128,7 @@ ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest
   self->request(ctx.daily_jobs, std::chrono::seconds(60), run_signals_atom::value, cls->second,
                 date == req.args.end() ? std::string() : date->second)
       .receive([&](std::string& bytes) { out = ok(req, std::move(bytes)); },
-               [&](caf::error& e) { out = fail(req, "run-signals-now: " + ctx.sys->render(e)); });
+               [&](caf::error& e) { out = fail(req, ctx.sys->render(e)); });
   return out;
 }
 
