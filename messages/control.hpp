@@ -37,6 +37,9 @@
 //   verify           -                      VerifyBody: event-log hash chain and
 //                                           ledger reconciliation
 //   send-test-email  -                      AckBody
+//   run-signals-now  asset_class="equity"|"crypto", date="YYYY-MM-DD"
+//                    (optional: that day's job on the data up to its end;
+//                    default the latest closed day)   RunSignalsBody
 // The server core does not judge commands: an unknown one reaches the
 // node's handler, which answers ok=false "unknown command ...".
 //
@@ -72,6 +75,7 @@ inline const std::string stop = "stop";
 inline const std::string replay = "replay";
 inline const std::string verify = "verify";
 inline const std::string send_test_email = "send-test-email";
+inline const std::string run_signals_now = "run-signals-now";
 }  // namespace control_cmd
 
 namespace control_arg {
@@ -79,6 +83,8 @@ inline const std::string entries_only = "entries_only";  // pause: "1" = safe pa
 inline const std::string days = "days";                  // daily: N >= 1
 inline const std::string from_seq = "from_seq";          // replay: first seq wanted
 inline const std::string max = "max";                    // replay: most envelopes returned
+inline const std::string asset_class = "asset_class";    // run-signals-now: equity | crypto
+inline const std::string date = "date";                  // run-signals-now: YYYY-MM-DD
 }  // namespace control_arg
 
 // pause_mode values in StatusBody.
@@ -193,6 +199,18 @@ struct VerifyBody {
   bool ledger_ok = false;   // balances reconcile with the order history
   std::vector<std::string> problems;  // one line per mismatch found
   MSGPACK_DEFINE_MAP(events_checked, chain_ok, orders_checked, ledger_ok, problems);
+};
+
+// One daily breakout job (run-signals-now, actors/signal/daily_runner.hpp).
+struct RunSignalsBody {
+  std::string asset_class;
+  std::string date;                          // YYYY-MM-DD of the job
+  uint32_t signals = 0;                      // breakout signals before ranking
+  std::vector<std::string> recommendations;  // ids, best first
+  uint32_t written = 0;                      // recommendations new in the store (0 on a rerun)
+  uint32_t exits = 0;                        // open recommendations closed by bars since the last run
+  std::vector<std::string> notes;            // symbols without a signal and why
+  MSGPACK_DEFINE_MAP(asset_class, date, signals, recommendations, written, exits, notes);
 };
 
 struct AckBody {

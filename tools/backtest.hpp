@@ -13,6 +13,8 @@ struct BacktestOptions {
   bool quiet = false;    // only errors
   bool verbose = false;  // every notification (trades, statuses) on the log
   bool report = false;   // also write OUT/report.html (equity, drawdown, trades, summary)
+  std::string strategy = "ma_distance";  // or "breakout" (tools/breakout_backtest_command.hpp)
+  std::string asset_class;               // breakout only: equity | crypto (default: every enabled one)
 };
 
 // Runs a backtest; returns the process exit code (0 ok, 2 bad input, 1 failure).

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "actors/node/daily_jobs.hpp"
 #include "storage/reconcile.hpp"
 #include "storage/store.hpp"
 
@@ -115,6 +116,22 @@ ControlReply verify(const NodeControlContext& ctx, const ControlRequest& req) {
   return ok(req, encode(b));
 }
 
+// One daily breakout job now (actors/node/daily_jobs.hpp).
+ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto cls = req.args.find(control_arg::asset_class);
+  if (cls == req.args.end() || (cls->second != "equity" && cls->second != "crypto"))
+    return fail(req, "run-signals-now: asset_class must be equity or crypto");
+  if (!ctx.daily_jobs) return fail(req, "no [strategies.breakout.*] in the config: no daily jobs");
+  auto date = req.args.find(control_arg::date);
+  caf::scoped_actor self{*ctx.sys};
+  ControlReply out = fail(req, "no answer");
+  self->request(ctx.daily_jobs, std::chrono::seconds(60), run_signals_atom::value, cls->second,
+                date == req.args.end() ? std::string() : date->second)
+      .receive([&](std::string& bytes) { out = ok(req, std::move(bytes)); },
+               [&](caf::error& e) { out = fail(req, ctx.sys->render(e)); });
+  return out;
+}
+
 ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   const std::string& c = req.command;
   if (c == control_cmd::status) return status(ctx, req);
@@ -141,6 +158,7 @@ ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   }
   if (c == control_cmd::replay) return replay(ctx, req);
   if (c == control_cmd::verify) return verify(ctx, req);
+  if (c == control_cmd::run_signals_now) return run_signals_now(ctx, req);
   if (c == control_cmd::send_test_email)
     return fail(req, "no email channel: [notify.email] is not configured");
   return fail(req, "unknown command '" + c + "'");
@@ -148,7 +166,7 @@ ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
 
 bool is_action(const std::string& c) {
   return c == control_cmd::pause || c == control_cmd::resume || c == control_cmd::run_now ||
-         c == control_cmd::stop || c == control_cmd::verify || c == control_cmd::send_test_email;
+         c == control_cmd::stop || c == control_cmd::verify || c == control_cmd::run_signals_now || c == control_cmd::send_test_email;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct NodeControlContext {
   std::vector<std::string> stream_names;  // by stream id: "BTCUSDT:1d"
   int64_t started_ms = 0;
   std::function<void()> stop;  // begins the graceful stop
+  caf::actor daily_jobs;       // run-signals-now; null without [strategies.breakout.*]
 };
 
 ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest& req);

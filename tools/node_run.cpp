@@ -18,9 +18,11 @@
 #include "actors/control/control_server.hpp"
 #include "actors/fetcher/live_feed.hpp"
 #include "market/market_data.hpp"
+#include "actors/node/daily_jobs.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
+#include "tools/breakout_series.hpp"
 #include "tools/node_control.hpp"
 #include "tools/node_lock.hpp"
 #include "tools/node_setup.hpp"
@@ -131,6 +133,32 @@ Result<Loaded> load_live(const Config& cfg, uint32_t shards, int64_t resume_ms) 
   return out;
 }
 
+// --- daily breakout jobs (issue 5) ---------------------------------------
+// The universes' recorded daily CSVs are loaded once; a job sees the bars
+// closed by the replay's last decided check (node.resume_ms), or all of
+// them before the replay decided anything. No breakout table: no actor.
+Result<caf::actor> start_daily_jobs(caf::actor_system& sys, const Config& cfg,
+                                    std::shared_ptr<storage::Store> store, caf::group events) {
+  if (!cfg.breakout.equity.enabled && !cfg.breakout.crypto.enabled) return caf::actor{};
+  auto loaded = std::make_shared<std::map<std::string, DailyUniverse>>();
+  for (const BreakoutParams* p : {&cfg.breakout.equity, &cfg.breakout.crypto}) {
+    if (!p->enabled) continue;
+    auto u = load_daily_universe(cfg, *p, {});
+    if (!u) return u.error();
+    (*loaded)[p->asset_class] = std::move(*u);
+  }
+  UniverseProvider provider = [loaded](const BreakoutParams& p, int64_t) -> Result<DailyUniverse> {
+    return loaded->at(p.asset_class);
+  };
+  auto runner = DailyRunner::make(store, cfg.breakout, std::move(provider));
+  if (!runner) return runner.error();
+  DailyJobsSpec spec;
+  spec.runner = std::move(*runner);
+  spec.events = events;
+  spec.data_time = [store](int64_t wall) { return stored<int64_t>(*store, kResumeKey).value_or(wall); };
+  return spawn_daily_jobs(sys, std::move(spec));
+}
+
 }  // namespace
 
 int run_node(const RunOptions& opt) {
@@ -219,6 +247,11 @@ int run_node(const RunOptions& opt) {
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{caf_cfg};
   Pipeline p = spawn_pipeline(sys, spec);
+  auto daily_jobs = start_daily_jobs(sys, cfg, store, p.events);  // daily breakout jobs (issue 5)
+  if (!daily_jobs) {
+    stop_pipeline(p);
+    return fail(2, daily_jobs.error().message);
+  }
 
   std::atomic<bool> stopping{false};
   auto stop = [&] {
@@ -236,6 +269,7 @@ int run_node(const RunOptions& opt) {
   const int64_t started = wall_ms();
   NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop};
   for (const auto& s : spec.streams) ctx.stream_names.push_back(s.symbol + ":" + s.timeframe);
+  ctx.daily_jobs = *daily_jobs;  // daily breakout jobs (issue 5)
 
   // The start event: watchlist and capital (the portfolio's total value).
   {
@@ -284,6 +318,7 @@ int run_node(const RunOptions& opt) {
   control_thread.join();
   pthread_kill(sig_thread.native_handle(), SIGUSR1);
   sig_thread.join();
+  if (*daily_jobs) caf::anon_send_exit(*daily_jobs, caf::exit_reason::user_shutdown);  // issue 5
   stop_pipeline(p);
   if (code == 0)
     spdlog::info("node stopped ({}): {} bars, {} signals, {} trades, {} rejected in this run; "

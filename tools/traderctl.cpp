@@ -38,6 +38,7 @@ struct Options {
   std::string curve_secret_file;
   bool entries_only = false;
   uint64_t days = 0;  // 0: let the node choose
+  std::string asset_class, date;  // run-signals-now
 };
 
 void print_error(bool json, const std::string& message) {
@@ -142,6 +143,11 @@ int main(int argc, char** argv) {
   simple(tn::control_cmd::verify,
          "check the event log's hash chain and reconcile the ledger with the order history");
   simple(tn::control_cmd::send_test_email, "ask the node to send a test notification e-mail");
+  auto* signals = simple(tn::control_cmd::run_signals_now,
+                         "run one daily breakout job now: recommendations stored and published");
+  signals->add_option("--asset-class", opt.asset_class, "equity or crypto")
+      ->required()->check(CLI::IsMember({"equity", "crypto"}));
+  signals->add_option("--date", opt.date, "YYYY-MM-DD: that day's job (default: the latest closed day)");
   auto fetch_data = tn::add_fetch_data_command(app);  // local: no node involved
 
   try {
@@ -153,5 +159,7 @@ int main(int argc, char** argv) {
   if (tn::fetch_data_chosen(*fetch_data)) return tn::run_fetch_data(*fetch_data);
   if (opt.entries_only) req.args[tn::control_arg::entries_only] = "1";
   if (opt.days > 0) req.args[tn::control_arg::days] = std::to_string(opt.days);
+  if (!opt.asset_class.empty()) req.args[tn::control_arg::asset_class] = opt.asset_class;
+  if (!opt.date.empty()) req.args[tn::control_arg::date] = opt.date;
   return run(opt, std::move(req));
 }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tools/backtest.hpp"
+#include "tools/breakout_backtest_command.hpp"
 #include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
 
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
   backtest->add_option("--db-path", bt.db_path, "LMDB folder (default OUT/ledger.lmdb, replaced each run)");
   backtest->add_flag("--quiet", bt.quiet, "only errors");
   backtest->add_flag("--verbose", bt.verbose, "log every notification (trades, portfolio statuses)");
+  backtest->add_option("--strategy", bt.strategy, "ma_distance (the actor pipeline) or breakout (the daily job)")
+      ->check(CLI::IsMember({"ma_distance", "breakout"}));
+  backtest->add_option("--asset-class", bt.asset_class, "breakout: equity or crypto (default: every enabled one)");
   backtest->add_flag("--report", bt.report, "also write OUT/report.html (equity and drawdown charts, trades, summary)");
 
   tn::RunOptions run_opt;
@@ -35,6 +39,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);
+  if (backtest->parsed() && bt.strategy == "breakout") return tn::run_breakout_backtest_command(bt);
   if (backtest->parsed()) return tn::run_backtest(bt);
   return 2;
 }

@@ -27,6 +27,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HealthBody, now_ms, actors)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VerifyBody, events_checked, chain_ok, orders_checked, ledger_ok,
                                    problems)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AckBody, message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunSignalsBody, asset_class, date, signals, recommendations, written,
+                                   exits, notes)
 
 namespace {
 
@@ -197,6 +199,23 @@ std::string format_verify(const VerifyBody& v) {
   return out;
 }
 
+std::string format_run_signals(const RunSignalsBody& r) {
+  std::string ids;
+  for (const auto& id : r.recommendations) ids += (ids.empty() ? "" : ", ") + id;
+  std::string out = render_pairs({
+      {"job", r.asset_class + " " + r.date},
+      {"signals", std::to_string(r.signals)},
+      {"recommendations", std::to_string(r.recommendations.size()) + (ids.empty() ? "" : ": " + ids)},
+      {"written", std::to_string(r.written) + " new (0: already stored)"},
+      {"exits", std::to_string(r.exits)},
+  });
+  if (!r.notes.empty()) {
+    out += "notes:\n";
+    for (const auto& n : r.notes) out += "  - " + n + "\n";
+  }
+  return out;
+}
+
 std::string format_ack(const AckBody& a) { return (a.message.empty() ? "ok" : a.message) + "\n"; }
 
 nlohmann::json to_json_value(const StatusBody& s) { return s; }
@@ -206,6 +225,7 @@ nlohmann::json to_json_value(const DailyBody& d) { return d; }
 nlohmann::json to_json_value(const HealthBody& h) { return h; }
 nlohmann::json to_json_value(const VerifyBody& v) { return v; }
 nlohmann::json to_json_value(const AckBody& a) { return a; }
+nlohmann::json to_json_value(const RunSignalsBody& r) { return r; }
 
 Result<std::string> format_reply_body(const std::string& command, std::string_view body,
                                       bool json, int64_t now_ms) {
@@ -220,6 +240,8 @@ Result<std::string> format_reply_body(const std::string& command, std::string_vi
   if (command == control_cmd::daily) return render<DailyBody>(body, command, json, format_daily);
   if (command == control_cmd::health) return render<HealthBody>(body, command, json, format_health);
   if (command == control_cmd::verify) return render<VerifyBody>(body, command, json, format_verify);
+  if (command == control_cmd::run_signals_now)
+    return render<RunSignalsBody>(body, command, json, format_run_signals);
   if (command == control_cmd::replay) {
     auto envs = decode_replay_body(body);
     if (!envs) return envs.error();

@@ -37,6 +37,7 @@ std::string format_profit(const ProfitBody& p);
 std::string format_daily(const DailyBody& d);
 std::string format_health(const HealthBody& h);
 std::string format_verify(const VerifyBody& v);
+std::string format_run_signals(const RunSignalsBody& r);
 std::string format_ack(const AckBody& a);
 
 nlohmann::json to_json_value(const StatusBody& s);
@@ -46,6 +47,7 @@ nlohmann::json to_json_value(const DailyBody& d);
 nlohmann::json to_json_value(const HealthBody& h);
 nlohmann::json to_json_value(const VerifyBody& v);
 nlohmann::json to_json_value(const AckBody& a);
+nlohmann::json to_json_value(const RunSignalsBody& r);
 
 // Decodes an ok reply's body by command (status -> StatusBody, ..., replay
 // -> envelopes, anything else -> AckBody; an empty body of an ack command
