@@ -6,9 +6,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actors/notifier/email.hpp"
 #include "actors/pipeline.hpp"
 
 namespace tn {
@@ -21,6 +23,8 @@ struct NodeControlContext {
   std::vector<std::string> stream_names;  // by stream id: "BTCUSDT:1d"
   int64_t started_ms = 0;
   std::function<void()> stop;  // begins the graceful stop
+  std::optional<notify::EmailOptions> email;  // the email channel when it is on
+  std::string email_off;                      // else why it is off (for send-test-email)
 };
 
 ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest& req);
