@@ -45,8 +45,10 @@ std::string header(const std::string& mail, const std::string& name) {
   return mail.substr(from, mail.find("\r\n", from) - from);
 }
 
-// Every trade.fill of the log has its email, in log order, once.
-void check_one_email_per_fill(const std::vector<LoggedEvent>& log, const std::vector<std::string>& mails) {
+// Every trade.fill of the log has its email, in log order, once (test
+// messages from send-test-email aside).
+void check_one_email_per_fill(const std::vector<LoggedEvent>& log, std::vector<std::string> mails) {
+  std::erase_if(mails, [](const std::string& m) { return header(m, "Subject") == "tradernode test message"; });
   std::vector<const LoggedEvent*> fills;
   for (const auto& e : log)
     if (e.type == "trade.fill") fills.push_back(&e);
@@ -123,13 +125,25 @@ BOOST_AUTO_TEST_CASE(fills_made_while_the_server_is_down_survive_a_kill_and_arri
     }
   }
   BOOST_REQUIRE_MESSAGE(depth >= 10u, "outbox depth " << depth);
+  auto test_mail = ctl(n, {"send-test-email"});
+  BOOST_TEST(test_mail.exit_code != 0);
+  BOOST_TEST(test_mail.output.find("test email not sent") != std::string::npos, test_mail.output);
   kill(node.pid, SIGKILL);
   BOOST_TEST(wait_process(node, std::chrono::seconds(10)).exit_code == -1);
   BOOST_TEST(std::filesystem::is_empty(mail));
 
   // Server back on the same port; the node restarts and replays to the end.
   SmtpServer smtp(mail, {}, port);
-  auto again = wait_process(start_node(n), std::chrono::seconds(120));
+  Child restarted = start_node(n);
+  BOOST_REQUIRE(wait_control(n));
+  test_mail = ctl(n, {"send-test-email"});
+  BOOST_TEST(test_mail.exit_code == 0, test_mail.output);
+  BOOST_TEST(test_mail.output.find("test email accepted by 127.0.0.1:") != std::string::npos, test_mail.output);
+  auto again = wait_process(restarted, std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(again.exit_code == 0, again.output);
-  check_one_email_per_fill(read_log(n.db), smtp.messages());
+  const auto mails = smtp.messages();
+  size_t tests = 0;
+  for (const auto& m : mails) tests += header(m, "Subject") == "tradernode test message";
+  BOOST_TEST(tests == 1u);
+  check_one_email_per_fill(read_log(n.db), mails);
 }
