@@ -83,7 +83,13 @@ std::shared_ptr<notify::Deliverer> make_deliverer(const Config& cfg, const Chann
   std::string on;
   for (const auto& c : plan.on) on += (on.empty() ? "" : ", ") + c;
   spdlog::info("notify: channels on: {}", on);
-  for (const auto& line : plan.off) spdlog::info("notify: {}", line);
+  // Off because a secret is missing from a configured channel: a warning.
+  for (const auto& line : plan.off) {
+    const bool configured = line.rfind("channel telegram", 0) == 0 ? cfg.notify.telegram.configured
+                                                                    : cfg.notify.email.configured;
+    if (configured) spdlog::warn("notify: {}", line);
+    else spdlog::info("notify: {}", line);
+  }
   auto channels = notify::make_channels(cfg.notify, plan, cfg.node_name);
   if (channels.empty()) return nullptr;
   notify::RenderOptions ro;

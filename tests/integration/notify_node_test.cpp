@@ -89,6 +89,7 @@ BOOST_AUTO_TEST_CASE(every_fill_of_a_replay_arrives_as_one_email_in_order) {
   add_email(n, smtp.port());
   auto run = wait_process(start_node(n), std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  BOOST_TEST(run.output.find("channel email off") == std::string::npos, run.output);
   // The node delivers what it can before it stops (a bounded last drain).
   const auto mails = smtp.messages();
   check_one_email_per_fill(read_log(n.db), mails);
@@ -146,4 +147,28 @@ BOOST_AUTO_TEST_CASE(fills_made_while_the_server_is_down_survive_a_kill_and_arri
   for (const auto& m : mails) tests += header(m, "Subject") == "tradernode test message";
   BOOST_TEST(tests == 1u);
   check_one_email_per_fill(read_log(n.db), mails);
+}
+
+BOOST_AUTO_TEST_CASE(a_channel_without_its_secret_is_off_says_so_and_queues_nothing) {
+  TempDir t;
+  std::filesystem::create_directories(t.path() + "/mail");
+  SmtpServer smtp(t.path() + "/mail");
+  unsetenv("SMTP_PASSWORD");
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 0);
+  add_email(n, smtp.port());
+  auto run = wait_process(start_node(n), std::chrono::seconds(120));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  // A warning (shown under --quiet): configured, but the secret is missing.
+  BOOST_TEST(run.output.find("notify: channel email off: [notify.email] user is set but SMTP_PASSWORD is not") !=
+                 std::string::npos,
+             run.output);
+  BOOST_TEST(smtp.messages().empty());
+  storage::OpenOptions o;
+  o.path = n.db;
+  o.durable = false;
+  auto store = storage::Store::open(o);
+  BOOST_REQUIRE(store.ok());
+  auto depth = (*store)->outbox().depth();
+  BOOST_REQUIRE(depth.ok());
+  BOOST_TEST(depth->empty());  // a channel that is off gets no rows
 }
