@@ -34,6 +34,7 @@ std::vector<std::pair<std::string, caf::actor>> Pipeline::named() const {
                              {"portfolio", portfolio}, {"publisher", publisher},
                              {"notifier", notifier}})
     out.emplace_back(n, a);
+  if (deliverer) out.emplace_back("deliverer", deliverer);
   return out;
 }
 
@@ -50,7 +51,9 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   auto last = spec.store->events().last_seq();
   const uint64_t first_seq = last ? last.value() + 1 : 1;
   p.publisher = sys.spawn(publisher_actor, spec.publisher, spec.store, p.events, first_seq);
-  p.notifier = sys.spawn(notifier_actor, spec.store, p.events, first_seq);
+  if (spec.deliverer)
+    p.deliverer = sys.spawn<caf::detached>(deliverer_actor, spec.store, spec.deliverer);
+  p.notifier = sys.spawn(notifier_actor, spec.store, p.events, first_seq, p.deliverer);
   p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
                          spec.min_trade_value, spec.fee_rate, p.events);
   p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance, spec.history,
@@ -93,13 +96,16 @@ Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p) {
 
 void flush_events(caf::actor_system& sys, const Pipeline& p) {
   caf::scoped_actor self{sys};
-  for (const auto& a : {p.publisher, p.notifier})
-    self->request(a, std::chrono::seconds(30), sync_atom::value)
+  // The deliverer last: its final drain sends what the others just logged.
+  for (const auto& a : {p.publisher, p.notifier, p.deliverer})
+    if (a)
+      self->request(a, std::chrono::seconds(30), sync_atom::value)
         .receive([](bool) {}, [](caf::error&) {});
 }
 
 void stop_pipeline(const Pipeline& p) {
-  for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier, p.scheduler})
+  for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier, p.scheduler,
+                        p.deliverer})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (const auto* group : {&p.fetchers, &p.indicators, &p.signals})
     for (const auto& a : *group) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

@@ -8,7 +8,8 @@
 //                                                     |  \--> portfolio
 //                                                     +-> ack -> fetcher (credit)
 //   events: arbiter, executor(ledger), portfolio --append--> log --notify--> group
-//           group -> publisher (ZeroMQ), notifier (log channel)
+//           group -> publisher (ZeroMQ), notifier (log channel) -> deliverer
+//   deliverer (detached: its own thread): outbox rows -> Telegram, email
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 
 namespace tn {
 namespace storage { class Store; }
+namespace notify { class Deliverer; }
 class ZmqPublisher;
 
 struct PipelineSpec {
@@ -51,11 +53,15 @@ struct PipelineSpec {
   PauseMode pause = PauseMode::running;
   Amount starting_capital = 0;        // with history: the portfolio rebuilt from the ledger
   std::vector<OrderResult> history;   // the account's orders so far, oldest first
+  // Outbox delivery (Telegram, email) with its channels added; null: the
+  // log channel only (backtests). Owned by the deliverer actor once spawned.
+  std::shared_ptr<notify::Deliverer> deliverer;
 };
 
 struct Pipeline {
   caf::group events;
   caf::actor arbiter, executor, portfolio, publisher, notifier;
+  caf::actor deliverer;  // detached; invalid when the spec had no deliverer
   caf::actor scheduler;  // node modes only
   std::vector<caf::actor> fetchers, indicators, signals;  // by shard
   // Every actor by name, for `traderctl health`.
@@ -116,7 +122,13 @@ caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMe
 caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqPublisher> pub,
                               std::shared_ptr<storage::Store> store, caf::group events,
                               uint64_t first_seq);
+// deliverer: told (wake) on every batch of new events; may be invalid.
 caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             caf::group events, uint64_t first_seq);
+                             caf::group events, uint64_t first_seq, caf::actor deliverer);
+// Spawn detached (sends block on libcurl): drains the outbox on (wake), on
+// its own timer at the Deliverer's next_wake_ms, and on (sync) -> bool, a
+// last bounded drain before the node stops.
+caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
+                              std::shared_ptr<notify::Deliverer> core);
 
 }  // namespace tn

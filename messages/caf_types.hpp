@@ -44,6 +44,8 @@ using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
+// The notification deliverer: (wake) drain now; (wake, at_ms) its timer.
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {

@@ -120,6 +120,14 @@ struct WatchEntry {
   MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks);
 };
 
+// Notifications waiting in the durable outbox for one channel.
+struct OutboxStatus {
+  std::string channel;    // "telegram", "email"
+  uint64_t depth = 0;     // messages waiting
+  int64_t oldest_ms = 0;  // when the oldest waiting one was queued
+  MSGPACK_DEFINE_MAP(channel, depth, oldest_ms);
+};
+
 struct StatusBody {
   std::string mode;        // backtest | replay | live
   std::string node;        // node name (envelope "node")
@@ -133,8 +141,9 @@ struct StatusBody {
   double success_rate = 0;      // executed / (executed + failed), 0..1; 0 when none
   std::string portfolio_value;  // decimal, in quote
   std::string quote;            // "USDT"
+  std::vector<OutboxStatus> outbox;  // channels with messages waiting; empty: none
   MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
-                     trades_executed, trades_failed, success_rate, portfolio_value, quote);
+                     trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox);
 };
 
 struct PositionEntry {

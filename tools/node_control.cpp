@@ -65,6 +65,9 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   b.success_rate = all ? static_cast<double>(b.trades_executed) / static_cast<double>(all) : 0;
   b.portfolio_value = *value;
   b.quote = ctx.quote;
+  auto outbox = ctx.store->outbox().depth();
+  if (!outbox) return fail(req, "status unavailable: " + outbox.error().message);
+  for (const auto& d : *outbox) b.outbox.push_back({d.channel, d.depth, d.oldest_queued_ms});
   return ok(req, encode(b));
 }
 
@@ -132,6 +135,18 @@ ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest
   return out;
 }
 
+// Sends now, bypassing the outbox (blocks this control thread for at most
+// the SMTP timeout): ok, or the server's answer.
+ControlReply test_email(const NodeControlContext& ctx, const ControlRequest& req) {
+  if (!ctx.email) return fail(req, ctx.email_off.empty() ? "channel email off" : ctx.email_off);
+  if (Status s = notify::send_test_email(*ctx.email); !s)
+    return fail(req, "test email not sent: " + s.error().message);
+  std::string to;
+  for (const auto& r : ctx.email->recipients) to += (to.empty() ? "" : ", ") + r;
+  return ack(req, "test email accepted by " + ctx.email->host + ":" + std::to_string(ctx.email->port) +
+                      " for " + to);
+}
+
 ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   const std::string& c = req.command;
   if (c == control_cmd::status) return status(ctx, req);
@@ -159,8 +174,7 @@ ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   if (c == control_cmd::replay) return replay(ctx, req);
   if (c == control_cmd::verify) return verify(ctx, req);
   if (c == control_cmd::run_signals_now) return run_signals_now(ctx, req);
-  if (c == control_cmd::send_test_email)
-    return fail(req, "no email channel: [notify.email] is not configured");
+  if (c == control_cmd::send_test_email) return test_email(ctx, req);
   return fail(req, "unknown command '" + c + "'");
 }
 

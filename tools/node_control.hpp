@@ -6,9 +6,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actors/notifier/email.hpp"
 #include "actors/pipeline.hpp"
 
 namespace tn {
@@ -22,6 +24,8 @@ struct NodeControlContext {
   int64_t started_ms = 0;
   std::function<void()> stop;  // begins the graceful stop
   caf::actor daily_jobs;       // run-signals-now; null without [strategies.breakout.*]
+  std::optional<notify::EmailOptions> email;  // the email channel when it is on
+  std::string email_off;                      // else why it is off (for send-test-email)
 };
 
 ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest& req);

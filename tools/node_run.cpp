@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -19,6 +20,8 @@
 #include "actors/fetcher/live_feed.hpp"
 #include "market/market_data.hpp"
 #include "actors/node/daily_jobs.hpp"
+#include "actors/notifier/notify_setup.hpp"
+#include "actors/notifier/render.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
@@ -74,6 +77,33 @@ PauseMode pause_from(const std::string& s) {
   return s == pause_mode::paused         ? PauseMode::paused
          : s == pause_mode::entries_only ? PauseMode::entries_only
                                          : PauseMode::running;
+}
+
+// The node's notification channels: one start line per channel (on or off
+// and why), and the Deliverer over the outbox with the channels that are on
+// (null when only the log channel is on).
+std::shared_ptr<notify::Deliverer> make_deliverer(const Config& cfg, const ChannelPlan& plan,
+                                                  storage::Store& store) {
+  std::string on;
+  for (const auto& c : plan.on) on += (on.empty() ? "" : ", ") + c;
+  spdlog::info("notify: channels on: {}", on);
+  // Off because a secret is missing from a configured channel: a warning.
+  for (const auto& line : plan.off) {
+    const bool configured = line.rfind("channel telegram", 0) == 0 ? cfg.notify.telegram.configured
+                                                                    : cfg.notify.email.configured;
+    if (configured) spdlog::warn("notify: {}", line);
+    else spdlog::info("notify: {}", line);
+  }
+  auto channels = notify::make_channels(cfg.notify, plan, cfg.node_name);
+  if (channels.empty()) return nullptr;
+  notify::RenderOptions ro;
+  ro.quote = cfg.quote;
+  ro.node = cfg.node_name;
+  auto d = std::make_shared<notify::Deliverer>(
+      store.outbox(), [ro](const storage::OutboxEntry& e) { return notify::render_entry(e, ro); },
+      notify::delivery_options(cfg.notify));
+  for (auto& c : channels) d->add_channel(std::move(c));
+  return d;
 }
 
 struct Loaded {
@@ -187,6 +217,9 @@ int run_node(const RunOptions& opt) {
   so.map_size_bytes = cfg.db_map_size_mb << 20;
   so.durable = cfg.db_durable;
   so.node = cfg.node_name;
+  // Routed events get their outbox rows in their own commit (channels on only).
+  const ChannelPlan plan = plan_channels(cfg.notify);
+  so.route_events = notify::make_event_router(cfg.notify, plan);
   auto store_r = storage::Store::open(so);
   if (!store_r) return fail(1, store_r.error().message);
   std::shared_ptr<storage::Store> store = std::move(store_r.value());
@@ -232,6 +265,7 @@ int run_node(const RunOptions& opt) {
   spec.blocking_fetch = live;
   spec.starting_capital = *capital;
   spec.history = std::move(*history);
+  spec.deliverer = make_deliverer(cfg, plan, *store);
   if (resume != INT64_MIN) {
     spec.resume_ms = resume;
     spec.scheduler->resume(resume);
@@ -267,7 +301,11 @@ int run_node(const RunOptions& opt) {
   });
 
   const int64_t started = wall_ms();
-  NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop};
+  NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop, {}, {}};
+  if (std::find(plan.on.begin(), plan.on.end(), "email") != plan.on.end())
+    ctx.email = notify::email_options(cfg.notify, cfg.node_name);
+  for (const auto& line : plan.off)
+    if (line.rfind("channel email", 0) == 0) ctx.email_off = line;
   for (const auto& s : spec.streams) ctx.stream_names.push_back(s.symbol + ":" + s.timeframe);
   ctx.daily_jobs = *daily_jobs;  // daily breakout jobs (issue 5)
 

@@ -11,9 +11,10 @@ namespace tn {
 
 // JSON mirrors the wire field names (ADL finds these in namespace tn).
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutboxStatus, channel, depth, oldest_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
                                    signal_checks, trades_executed, trades_failed, success_rate,
-                                   portfolio_value, quote)
+                                   portfolio_value, quote, outbox)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionEntry, symbol, asset, quantity, price, value, cost,
                                    unrealized_pnl)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionsBody, quote, positions)
@@ -143,9 +144,16 @@ std::string format_status(const StatusBody& s, int64_t now_ms) {
   for (const auto& w : s.watchlist)
     rows.push_back({w.stream, format_utc_ms(w.last_check_ms), format_age(w.last_check_ms, now_ms),
                     std::to_string(w.signal_checks)});
-  if (rows.empty()) return out + "(empty watchlist)\n";
-  return out + render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS"}, rows,
-                            {false, false, false, true});
+  out += rows.empty() ? "(empty watchlist)\n"
+                      : render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS"}, rows,
+                                     {false, false, false, true});
+  out += "\n";
+  if (s.outbox.empty()) return out + "(no notifications waiting)\n";
+  std::vector<std::vector<std::string>> waiting;
+  for (const auto& o : s.outbox)
+    waiting.push_back({o.channel, std::to_string(o.depth), format_utc_ms(o.oldest_ms),
+                       format_age(o.oldest_ms, now_ms)});
+  return out + render_table({"CHANNEL", "WAITING", "OLDEST", "AGE"}, waiting, {false, true, false, false});
 }
 
 std::string format_positions(const PositionsBody& p) {

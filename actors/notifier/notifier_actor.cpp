@@ -1,5 +1,6 @@
-// The notifier's CAF shell: turns events worth telling into lines on its
-// channels. The log channel (spdlog) is the only one so far.
+// The notifier's CAF shell: the log channel (one spdlog line per event worth
+// telling, read from the event log), and the nudge to the deliverer, which
+// sends the outbox rows those events brought to Telegram and email.
 #include <spdlog/spdlog.h>
 
 #include "actors/event_cursor.hpp"
@@ -10,7 +11,7 @@
 namespace tn {
 
 caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             caf::group events, uint64_t first_seq) {
+                             caf::group events, uint64_t first_seq, caf::actor deliverer) {
   self->join(events);
   auto next = std::make_shared<uint64_t>(first_seq);
   auto act = std::make_shared<Activity>();
@@ -26,6 +27,7 @@ caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<stora
   return {
       [=](events_atom, uint64_t upto) {
         act->touch();
+        if (deliverer) self->send(deliverer, events_atom::value);
         tell_upto(upto);
       },
       [=](sync_atom) {

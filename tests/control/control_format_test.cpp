@@ -58,12 +58,17 @@ BOOST_AUTO_TEST_CASE(status_table) {
   BOOST_TEST(has(s, "STREAM      LAST CHECK            AGE      CHECKS\n"));
   BOOST_TEST(has(s, "BTCUSDT:1d  2024-01-02 00:00:00Z  12s ago      40\n"));
   BOOST_TEST(has(s, "ETHUSDT:4h  never                 never         0\n"));
+  BOOST_TEST(has(s, "CHANNEL   WAITING  OLDEST                AGE\n"));
+  BOOST_TEST(has(s, "email           3  2024-01-02 00:00:00Z  12s ago\n"));
+  BOOST_TEST(has(s, "telegram        1  2024-01-02 00:01:00Z  just now\n"));
   auto paused = test::sample_status();
   paused.paused = true;
   paused.pause_mode = pause_mode::entries_only;
   BOOST_TEST(has(format_status(paused, kNow), "paused (entries only"));
   paused.watchlist.clear();
+  paused.outbox.clear();
   BOOST_TEST(has(format_status(paused, kNow), "(empty watchlist)"));
+  BOOST_TEST(has(format_status(paused, kNow), "(no notifications waiting)"));
 }
 
 BOOST_AUTO_TEST_CASE(other_tables) {
@@ -109,6 +114,9 @@ BOOST_AUTO_TEST_CASE(json_mirrors_wire_names) {
   BOOST_TEST(j["watchlist"][0]["last_check_ms"] == 1704153600000);
   BOOST_TEST(j["trades_executed"] == 14);
   BOOST_TEST(j["portfolio_value"] == "10234.50000000");
+  BOOST_TEST(j["outbox"][0]["channel"] == "email");
+  BOOST_TEST(j["outbox"][0]["depth"] == 3);
+  BOOST_TEST(j["outbox"][1]["oldest_ms"] == 1704153660000);
   auto h = to_json_value(HealthBody{1, {{"a", 2, 3}}});
   BOOST_TEST(h["actors"][0]["mailbox"] == 2);
   BOOST_TEST(to_json_value(AckBody{"ok"})["message"] == "ok");

@@ -100,6 +100,10 @@ BOOST_AUTO_TEST_CASE(every_body_round_trips) {
   BOOST_TEST(s.watchlist[0].last_check_ms == 1704153600000);
   BOOST_TEST(s.trades_failed == 1u);
   BOOST_TEST(s.portfolio_value == "10234.50000000");
+  BOOST_REQUIRE(s.outbox.size() == 2u);
+  BOOST_TEST(s.outbox[1].channel == "telegram");
+  BOOST_TEST(s.outbox[0].depth == 3u);
+  BOOST_TEST(s.outbox[0].oldest_ms == 1704153600000);
 
   PositionsBody p{"USDT", {{"BTCUSDT", "BTC", "0.50000000", 42000.5, "21000.25000000",
                            "20000.00000000", "1000.25000000"}}};

@@ -47,6 +47,7 @@ inline StatusBody sample_status() {
   s.success_rate = 14.0 / 15.0;
   s.portfolio_value = "10234.50000000";
   s.quote = "USDT";
+  s.outbox = {{"email", 3, 1704153600000}, {"telegram", 1, 1704153660000}};
   return s;
 }
 
