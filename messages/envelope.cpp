@@ -40,7 +40,8 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes) {
   DecodedEnvelope out;
   try {
     std::size_t off = 0;
-    out.body = msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr, decode_limits());
+    out.body = msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr,
+                            decode_limits(bytes.size()));
     if (off != bytes.size()) return make_error(Errc::invalid_input, "trailing bytes after envelope");
   } catch (const std::exception& e) {
     return make_error(Errc::invalid_input, std::string("malformed envelope: ") + e.what());
