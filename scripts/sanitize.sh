@@ -2,6 +2,7 @@
 # The unit suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its
 # own build dir (build-asan/, g++, release optimisation + frame pointers).
 #   scripts/sanitize.sh [meson test args...]    default: --suite unit
+#   scripts/sanitize.sh fuzz_regressions core_messages   # some tests by name
 # Any sanitizer report fails the test that made it (halt_on_error). Prints
 # the build and test times and, last, `sanitize: build Ns, tests Ns, ok|FAILED`.
 # b_lundef=false: the sanitizer runtimes resolve some symbols at load time.
@@ -18,8 +19,14 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # Build only what the chosen tests run (not tools or benches the unit suite
 # never starts): the test executables of the suites named, or everything.
 suite=""
-for ((i = 1; i <= $#; i++)); do [ "${!i}" = "--suite" ] && { j=$((i + 1)); suite=${!j}; }; done
 targets=()
+for ((i = 1; i <= $#; i++)); do
+  case "${!i}" in
+    --suite) j=$((i + 1)); suite=${!j} ;;
+    -*) ;;
+    *) [ "${!i}" != "$suite" ] && targets+=("tests/test_${!i}") ;;  # a test by name
+  esac
+done
 if [ -n "$suite" ] && [ "$suite" != "integration" ]; then
   mapfile -t targets < <(/usr/bin/python3 - "$dir" "$suite" <<'PY'
 import json, os, subprocess, sys
