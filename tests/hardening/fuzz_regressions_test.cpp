@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(size_fitted_limits_keep_real_values) {
   BOOST_TEST(order->request.order_id == r.request.order_id);
   BOOST_TEST(order->quantity == r.quantity);
 
-  const auto nested = [](size_t depth) {  // [[[...[1]...]]]
-    return std::string(depth - 1, '\x91') + '\x01';
+  const auto nested = [](size_t depth) {  // depth arrays around 1: [[...[1]...]]
+    return std::string(depth, '\x91') + '\x01';
   };
   const auto unpack = [](const std::string& b) {
     size_t off = 0;
