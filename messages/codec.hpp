@@ -21,8 +21,12 @@ std::string encode(const T& value) {
   return std::string(buf.data(), buf.size());
 }
 
-// Limits that keep a hostile 10-byte input from claiming a huge array.
-msgpack::unpack_limit decode_limits();
+// Deepest nesting accepted in any decoded value.
+inline constexpr size_t kMaxDecodeDepth = 16;
+
+// Limits fitted to the input's size, so that a hostile 10-byte input cannot
+// claim (and make msgpack-c reserve memory for) a huge array or map.
+msgpack::unpack_limit decode_limits(size_t input_bytes);
 
 template <class T>
 Result<T> decode(std::string_view bytes) {
@@ -32,7 +36,8 @@ Result<T> decode(std::string_view bytes) {
   try {
     std::size_t off = 0;
     msgpack::object_handle oh =
-        msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr, decode_limits());
+        msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr,
+                            decode_limits(bytes.size()));
     if (off != bytes.size()) return make_error(Errc::invalid_input, "trailing bytes after message");
     T value{};
     oh.get().convert(value);

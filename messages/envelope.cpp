@@ -40,7 +40,8 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes) {
   DecodedEnvelope out;
   try {
     std::size_t off = 0;
-    out.body = msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr, decode_limits());
+    out.body = msgpack::unpack(bytes.data(), bytes.size(), off, nullptr, nullptr,
+                            decode_limits(bytes.size()));
     if (off != bytes.size()) return make_error(Errc::invalid_input, "trailing bytes after envelope");
   } catch (const std::exception& e) {
     return make_error(Errc::invalid_input, std::string("malformed envelope: ") + e.what());
@@ -106,9 +107,12 @@ nlohmann::json to_json(const msgpack::object& o, int depth) {
       auto m = nlohmann::json::object();
       for (uint32_t i = 0; i < o.via.map.size; ++i) {
         const auto& kv = o.via.map.ptr[i];
+        // A non-string key is printed as its JSON text; found by fuzzing: a
+        // key holding invalid UTF-8 inside an array threw out of the dump.
         std::string key = kv.key.type == msgpack::type::STR
                               ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
-                              : to_json(kv.key, depth + 1).dump();
+                              : to_json(kv.key, depth + 1)
+                                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         m[key] = to_json(kv.val, depth + 1);
       }
       return m;

@@ -34,7 +34,8 @@ Status check_draft(const EventLog::Draft& d) {
                                                std::to_string(kMaxTypeBytes) + " bytes");
   try {
     std::size_t off = 0;
-    auto oh = msgpack::unpack(d.body.data(), d.body.size(), off, nullptr, nullptr, decode_limits());
+    auto oh = msgpack::unpack(d.body.data(), d.body.size(), off, nullptr, nullptr,
+                            decode_limits(d.body.size()));
     if (off != d.body.size())
       return make_error(Errc::invalid_input, "event body of '" + d.type + "' has trailing bytes");
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.hpp"
@@ -56,5 +57,9 @@ struct CsvLoadReport {
 };
 Result<BarSeries> load_csv_bars(const std::string& path, int64_t tf_ms,
                                 CsvLoadReport* report = nullptr);
+// The same checks on CSV text already in memory; name stands for the path
+// in error messages (the fuzz target and tests feed bytes without a file).
+Result<BarSeries> parse_csv_bars(std::string_view text, const std::string& name, int64_t tf_ms,
+                                 CsvLoadReport* report = nullptr);
 
 }  // namespace tn

@@ -331,4 +331,9 @@ Result<BarSeries> load_csv_bars(const std::string& path, int64_t tf_ms, CsvLoadR
   return Parser(path, tf_ms, *data).run(report);
 }
 
+Result<BarSeries> parse_csv_bars(std::string_view text, const std::string& name, int64_t tf_ms,
+                                 CsvLoadReport* report) {
+  return Parser(name, tf_ms, text).run(report);
+}
+
 }  // namespace tn

@@ -26,6 +26,10 @@ struct TelegramOptions {
 // the part and opened again at the start of the next.
 std::vector<std::string> split_telegram_html(const std::string& html, size_t max_units);
 
+// The meaning of one sendMessage answer (HTTP status and body, any bytes):
+// accepted, retry (with the API's retry_after for 429) or permanent.
+SendResult telegram_answer(long status, const std::string& answer);
+
 class TelegramChannel : public Channel {
  public:
   explicit TelegramChannel(TelegramOptions options);
