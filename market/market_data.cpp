@@ -32,6 +32,23 @@ SourceSettings settings_of(const SourceConfig& c, const char* key_env) {
 
 MarketError request_error(MarketErrc k, std::string m) { return MarketError{k, std::move(m), 0}; }
 
+// A request's provider symbol (r.provider_symbol), or the error that stops
+// it (r.error): an unknown source or a symbol the provider cannot name.
+template <class R>
+bool resolve_symbol(const MarketSource* src, R& r) {
+  if (!src) {
+    r.error = request_error(MarketErrc::unsupported, "unknown source \"" + r.request.source + "\"");
+    return false;
+  }
+  auto sym = src->provider_symbol(r.request.symbol);
+  if (auto* e = error_of(sym)) {
+    r.error = *e;
+    return false;
+  }
+  r.provider_symbol = std::get<std::string>(sym);
+  return true;
+}
+
 }  // namespace
 
 RunStats& RunStats::operator+=(const RunStats& o) {
@@ -116,16 +133,7 @@ std::vector<BarsResult> MarketData::fetch_bars(const std::vector<BarsRequest>& r
     BarsResult& r = out[i];
     r.request = reqs[i];
     const MarketSource* src = source(reqs[i].source);
-    if (!src) {
-      r.error = request_error(MarketErrc::unsupported, "unknown source \"" + reqs[i].source + "\"");
-      continue;
-    }
-    auto sym = src->provider_symbol(reqs[i].symbol);
-    if (auto* e = error_of(sym)) {
-      r.error = *e;
-      continue;
-    }
-    r.provider_symbol = std::get<std::string>(sym);
+    if (!resolve_symbol(src, r)) continue;
     if (!interval_supported(reqs[i].interval_ms) || reqs[i].from_ms >= reqs[i].to_ms) {
       r.error = request_error(MarketErrc::validation, std::string(src->name()) + ": bad request: interval " +
                                                           std::to_string(reqs[i].interval_ms) + " ms, range [" +
@@ -263,16 +271,7 @@ std::vector<PriceResult> MarketData::fetch_prices(const std::vector<PriceRequest
     PriceResult& r = out[i];
     r.request = reqs[i];
     const MarketSource* src = source(reqs[i].source);
-    if (!src) {
-      r.error = request_error(MarketErrc::unsupported, "unknown source \"" + reqs[i].source + "\"");
-      continue;
-    }
-    auto sym = src->provider_symbol(reqs[i].symbol);
-    if (auto* e = error_of(sym)) {
-      r.error = *e;
-      continue;
-    }
-    r.provider_symbol = std::get<std::string>(sym);
+    if (!resolve_symbol(src, r)) continue;
     if (cache_) {
       auto hit = cache_->price(reqs[i].source, r.provider_symbol, t_now, options_.price_ttl_ms);
       if (hit && *hit) {
