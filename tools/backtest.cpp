@@ -15,6 +15,7 @@
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/pipeline_spec.hpp"
 
 namespace tn {
 
@@ -96,18 +97,8 @@ int run_backtest(const BacktestOptions& opt) {
   caf_cfg.add_message_types<caf::id_block::tn>();
   caf::actor_system sys{caf_cfg};
 
-  PipelineSpec spec;
-  spec.streams = stream_table(cfg);
+  PipelineSpec spec = pipeline_spec(cfg, store, pub);
   spec.planners = planners.value();
-  spec.store = store;
-  spec.publisher = pub;
-  spec.account = cfg.account_id;
-  spec.quote = cfg.quote;
-  spec.min_trade_value = to_amount(cfg.min_trade_value);
-  spec.fee_rate = cfg.fee_rate;
-  spec.equity_interval_ms = cfg.equity_interval_ms;
-  spec.status_interval_ms = cfg.status_interval_ms;
-  spec.publish_bars = cfg.publish_bars;
   if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
   // A backtest's notifications (thousands of trades) are on the log only
   // when asked for; the summary always is.

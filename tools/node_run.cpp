@@ -29,6 +29,7 @@
 #include "tools/node_control.hpp"
 #include "tools/node_lock.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/pipeline_spec.hpp"
 
 namespace tn {
 
@@ -248,17 +249,7 @@ int run_node(const RunOptions& opt) {
   if (cfg.wait_subscribers > 0)
     (void)pub->wait_subscribers(cfg.wait_subscribers, std::chrono::milliseconds(cfg.wait_ms));
 
-  PipelineSpec spec;
-  spec.streams = stream_table(cfg);
-  spec.store = store;
-  spec.publisher = pub;
-  spec.account = cfg.account_id;
-  spec.quote = cfg.quote;
-  spec.min_trade_value = to_amount(cfg.min_trade_value);
-  spec.fee_rate = cfg.fee_rate;
-  spec.equity_interval_ms = cfg.equity_interval_ms;
-  spec.status_interval_ms = cfg.status_interval_ms;
-  spec.publish_bars = cfg.publish_bars;
+  PipelineSpec spec = pipeline_spec(cfg, store, pub);
   spec.readers = loaded->readers;
   spec.scheduler = loaded->scheduler;
   spec.replay_interval_ms = live ? 0 : cfg.replay_interval_ms;
