@@ -53,6 +53,47 @@ Result<Amount> read_balance(detail::Txn& txn, const std::string& account, const 
   return detail::decode_record<Amount>(fmt::kBalances, account + "/" + asset, **v);
 }
 
+Result<std::map<std::string, Amount>> read_balances(detail::Txn& txn, const std::string& account) {
+  std::map<std::string, Amount> out;
+  const std::string prefix = fmt::account_prefix(account);
+  auto cur = detail::Cursor::open(txn, txn.t().balances, fmt::kBalances);
+  if (!cur) return cur.error();
+  for (auto at = cur->seek(prefix);; at = cur->next()) {
+    if (!at) return at.error();
+    if (!*at || !(*at)->first.starts_with(prefix)) break;
+    std::string asset((*at)->first.substr(prefix.size()));
+    auto v = detail::decode_record<Amount>(fmt::kBalances, account + "/" + asset, (*at)->second);
+    if (!v) return v.error();
+    out.emplace(std::move(asset), *v);
+  }
+  return out;
+}
+
+Result<std::vector<OrderResult>> read_orders(detail::Txn& txn, const std::string& account) {
+  std::vector<OrderResult> out;
+  const std::string prefix = fmt::account_prefix(account);
+  auto cur = detail::Cursor::open(txn, txn.t().transactions, fmt::kTransactions);
+  if (!cur) return cur.error();
+  for (auto at = cur->seek(prefix);; at = cur->next()) {
+    if (!at) return at.error();
+    if (!*at || !(*at)->first.starts_with(prefix)) break;
+    auto r = detail::decode_record<OrderResult>(fmt::kTransactions, tx_key_text((*at)->first),
+                                                (*at)->second);
+    if (!r) return r.error();
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<Amount> read_starting_capital(detail::Txn& txn, const std::string& account) {
+  auto v = txn.get(txn.t().accounts, account, fmt::kAccounts);
+  if (!v) return v.error();
+  if (!*v) return make_error(Errc::not_found, "account " + account + " was never initialised");
+  auto rec = detail::decode_record<fmt::AccountRecord>(fmt::kAccounts, account, **v);
+  if (!rec) return rec.error();
+  return rec->starting_capital;
+}
+
 Status write_balance(detail::WriteTxn& txn, const std::string& account, const std::string& asset,
                      Amount value) {
   return txn.put(txn.t().balances, fmt::balance_key(account, asset), encode(value), fmt::kBalances);
@@ -167,23 +208,8 @@ Result<Amount> Ledger::balance(const std::string& account, const std::string& as
 }
 
 Result<std::map<std::string, Amount>> Ledger::balances(const std::string& account) {
-  using Out = std::map<std::string, Amount>;
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
-    Out out;
-    const std::string prefix = fmt::account_prefix(account);
-    auto cur = detail::Cursor::open(txn, txn.t().balances, fmt::kBalances);
-    if (!cur) return cur.error();
-    for (auto at = cur->seek(prefix);; at = cur->next()) {
-      if (!at) return at.error();
-      if (!*at || !(*at)->first.starts_with(prefix)) break;
-      std::string asset((*at)->first.substr(prefix.size()));
-      auto v = detail::decode_record<Amount>(fmt::kBalances, account + "/" + asset, (*at)->second);
-      if (!v) return v.error();
-      out.emplace(std::move(asset), *v);
-    }
-    return out;
-  });
+  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_balances(txn, account); });
 }
 
 Result<OrderResult> Ledger::apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns) {
@@ -208,34 +234,29 @@ Result<std::optional<OrderResult>> Ledger::find_order(const std::string& order_i
 }
 
 Result<std::vector<OrderResult>> Ledger::orders(const std::string& account) {
-  using Out = std::vector<OrderResult>;
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
-    Out out;
-    const std::string prefix = fmt::account_prefix(account);
-    auto cur = detail::Cursor::open(txn, txn.t().transactions, fmt::kTransactions);
-    if (!cur) return cur.error();
-    for (auto at = cur->seek(prefix);; at = cur->next()) {
-      if (!at) return at.error();
-      if (!*at || !(*at)->first.starts_with(prefix)) break;
-      auto r = detail::decode_record<OrderResult>(fmt::kTransactions, tx_key_text((*at)->first),
-                                                  (*at)->second);
-      if (!r) return r.error();
-      out.push_back(std::move(*r));
-    }
-    return out;
-  });
+  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_orders(txn, account); });
 }
 
 Result<Amount> Ledger::starting_capital(const std::string& account) {
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Amount> {
-    auto v = txn.get(txn.t().accounts, account, fmt::kAccounts);
-    if (!v) return v.error();
-    if (!*v) return make_error(Errc::not_found, "account " + account + " was never initialised");
-    auto rec = detail::decode_record<fmt::AccountRecord>(fmt::kAccounts, account, **v);
-    if (!rec) return rec.error();
-    return rec->starting_capital;
+  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_starting_capital(txn, account); });
+}
+
+Result<LedgerSnapshot> Ledger::snapshot(const std::string& account) {
+  if (Status s = check_name("account", account); !s) return s.error();
+  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<LedgerSnapshot> {
+    LedgerSnapshot snap;
+    auto start = read_starting_capital(txn, account);
+    if (!start) return start.error();
+    auto orders = read_orders(txn, account);
+    if (!orders) return orders.error();
+    auto balances = read_balances(txn, account);
+    if (!balances) return balances.error();
+    snap.starting_capital = *start;
+    snap.orders = std::move(*orders);
+    snap.balances = std::move(*balances);
+    return snap;
   });
 }
 

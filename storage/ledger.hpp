@@ -17,6 +17,12 @@ namespace tn::storage {
 
 namespace detail { struct Core; }
 
+struct LedgerSnapshot {
+  Amount starting_capital = 0;
+  std::vector<OrderResult> orders;         // in the order they were applied
+  std::map<std::string, Amount> balances;  // asset -> balance
+};
+
 class Ledger {
  public:
   // Sets account's quote balance to starting_balance and records it as the
@@ -48,6 +54,9 @@ class Ledger {
   Result<std::vector<OrderResult>> orders(const std::string& account);
   // The balance given by init_account; not_found if it was never initialised.
   Result<Amount> starting_capital(const std::string& account);
+  // The three above read in ONE transaction: a consistent picture while a
+  // running node goes on applying orders (what reconciliation needs).
+  Result<LedgerSnapshot> snapshot(const std::string& account);
 
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

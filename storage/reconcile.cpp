@@ -17,12 +17,13 @@ void note(Reconciliation& r, std::string line) {
 }  // namespace
 
 Result<Reconciliation> reconcile(Ledger& ledger, const std::string& account) {
-  auto start = ledger.starting_capital(account);
-  if (!start) return start.error();
-  auto orders = ledger.orders(account);
-  if (!orders) return orders.error();
-  auto stored = ledger.balances(account);
-  if (!stored) return stored.error();
+  // One read transaction: a node applying orders meanwhile cannot make the
+  // balances and the history disagree.
+  auto snap = ledger.snapshot(account);
+  if (!snap) return snap.error();
+  const Amount* start = &snap->starting_capital;
+  const auto* orders = &snap->orders;
+  const auto* stored = &snap->balances;
 
   Reconciliation r;
   std::string quote;
