@@ -80,8 +80,15 @@ std::optional<int64_t> parse_retry_after_ms(std::string_view v, int64_t wall_ms)
   if (v.empty()) return std::nullopt;
   int64_t secs = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
-  if (ec == std::errc() && p == v.data() + v.size())
-    return secs < 0 ? std::nullopt : std::optional<int64_t>(std::min<int64_t>(secs, 1LL << 40) * 1000);
+  constexpr int64_t kMaxSecs = 1LL << 40;  // far beyond any wait we would honour
+  if (p == v.data() + v.size()) {
+    // All digits but too many for int64: a huge wait, not an HTTP-date
+    // (curl_getdate's answer for such a string differs between builds).
+    if (ec == std::errc::result_out_of_range) return v.front() == '-' ? std::nullopt
+                                                                     : std::optional<int64_t>(kMaxSecs * 1000);
+    if (ec == std::errc())
+      return secs < 0 ? std::nullopt : std::optional<int64_t>(std::min<int64_t>(secs, kMaxSecs) * 1000);
+  }
   const std::string s(v);
   const time_t at = curl_getdate(s.c_str(), nullptr);  // RFC 7231 HTTP-date
   if (at < 0) return std::nullopt;

@@ -93,7 +93,8 @@ BOOST_AUTO_TEST_CASE(retry_after_seconds_and_http_dates) {
   BOOST_TEST(!parse_retry_after_ms("soon", 0));
   // Wed, 21 Oct 2015 07:28:00 GMT = 1445412480 s
   BOOST_TEST(*parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470'000) == 10'000);
-  BOOST_TEST(*parse_retry_after_ms("99999999999999999999", 0) > 0);  // huge: clamped, not overflowed
+  BOOST_TEST(*parse_retry_after_ms("99999999999999999999", 0) >= *parse_retry_after_ms("86400", 0));  // huge: clamped, not overflowed
+  BOOST_TEST(!parse_retry_after_ms("-99999999999999999999", 0));
 }
 
 BOOST_AUTO_TEST_CASE(binance_short_names_map_to_usdt_pairs) {
