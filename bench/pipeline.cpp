@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -192,7 +193,8 @@ std::vector<std::unique_ptr<BarSource>> series_sources(const std::vector<std::ve
 caf::actor_system_config& caf_config() {
   static caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::tn>();
-  if (const char* p = std::getenv("TN_BENCH_POLICY")) cfg.set("scheduler.policy", caf::atom_from_string(p));
+  if (const char* p = std::getenv("TN_BENCH_POLICY"))
+    cfg.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));
   if (const char* p = std::getenv("TN_BENCH_RELAXED_US"))
     cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::microseconds(std::atoi(p))});
   if (const char* p = std::getenv("TN_BENCH_MODERATE_US"))
