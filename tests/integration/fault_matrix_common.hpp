@@ -90,6 +90,13 @@ inline size_t count_type(const std::vector<LoggedEvent>& log, const std::string&
   return n;
 }
 
+// True once a spawned child has exec'd tradernode (before, it is a copy of
+// the test process, memory and all).
+inline bool is_tradernode(pid_t pid) {
+  std::string comm = read_file("/proc/" + std::to_string(pid) + "/comm");
+  return comm.rfind("tradernode", 0) == 0;
+}
+
 // A process's anonymous resident memory (heap, queues; not the LMDB map) in KiB, 0 when it is gone.
 inline long anon_rss_kib(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");

@@ -152,6 +152,8 @@ BusRun replay_with_bars_on_the_bus(const std::string& dir, bool stalled_subscrib
                        "--timeout-ms", "3000"});
   });
   BusRun out;
+  // Until exec the child is a copy of this test process (and its memory).
+  BOOST_REQUIRE(wait_for([&] { return is_tradernode(node.pid); }, std::chrono::seconds(10)));
   while (kill(node.pid, 0) == 0) {
     const long now = anon_rss_kib(node.pid);
     if (now == 0) break;  // exited, not yet reaped
