@@ -111,17 +111,25 @@ BOOST_AUTO_TEST_CASE(an_unwritable_log_file_is_a_clear_error_and_a_full_disk_doe
   verify_offline(n.db, "acct-1");
 }
 
-// The database directory cannot be made (its parent is a file): a clear
-// error at start, exit 1, nothing half-made.
+// The database directory cannot be made (its parent is a file; the tests
+// run as root, so a read-only folder would not stop them): a clear error at
+// start, exit 1. With the path mended the same config runs to the
+// unfaulted fills.
 BOOST_AUTO_TEST_CASE(an_unusable_database_directory_is_a_clear_error_at_start) {
   TempDir t;
+  const auto streams = streams_of("1d", {"BTCUSDT"});
   const std::string not_a_dir = t.write("not-a-dir", "x\n");
-  NodeSetup n = make_node(t.path(), streams_of("1d", {"BTCUSDT"}), 0);
+  NodeSetup n = make_node(t.path(), streams, 0, kFast);
   set_key(n, "db_path", "db_path = \"" + not_a_dir + "/node.lmdb\"");
   auto r = wait_process(start_node(n), std::chrono::seconds(20));
   BOOST_TEST(r.exit_code == 1, r.output);
   BOOST_TEST(r.output.find("cannot create database directory") != std::string::npos, r.output);
   BOOST_TEST(r.output.find(not_a_dir) != std::string::npos, r.output);
+
+  set_key(n, "db_path", "db_path = \"" + n.db + "\"");
+  auto mended = wait_process(start_node(n), std::chrono::seconds(60));
+  BOOST_REQUIRE_MESSAGE(mended.exit_code == 0, mended.output);
+  BOOST_TEST(ledger_fills(n.db, "acct-1") == backtest_fills(streams, t.path()), boost::test_tools::per_element());
 }
 
 // A subscriber that connects and never reads: ZeroMQ drops its share at the
