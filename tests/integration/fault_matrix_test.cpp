@@ -188,7 +188,9 @@ BusRun replay_with_bars_on_the_bus(const std::string& dir, bool stalled_subscrib
   const auto log = read_log(n.db);
   BOOST_TEST(count_type(log, "market.bar") > 80000u);
   BOOST_REQUIRE_EQUAL(seqs.size(), log.size());
-  for (size_t i = 0; i < seqs.size(); ++i) BOOST_REQUIRE_EQUAL(seqs[i], i + 1);
+  size_t in_order = 0;  // how many seqs are 1, 2, 3, ... from the start
+  while (in_order < seqs.size() && seqs[in_order] == in_order + 1) ++in_order;
+  BOOST_TEST(in_order == seqs.size());
   for (const auto& e : log) out.published += e.body.dump().size();
   return out;
 }
