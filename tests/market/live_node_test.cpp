@@ -5,56 +5,24 @@
 // others go on, and the exchange's limits are kept.
 #include <boost/test/unit_test.hpp>
 
-#include "tests/integration/node_common.hpp"
-#include "tests/market/fake_exchange.hpp"
+#include "tests/market/live_node_util.hpp"
 
 using namespace tn;
 using namespace tn::test;
-
-namespace {
-
-constexpr int64_t kHour = 3'600'000;
-
-// The last n real bars of a CSV, moved in time so the newest one closed at
-// the latest hour boundary: what the exchange would serve right now.
-BarSeries recent(const std::string& csv, size_t n, int64_t now_ms) {
-  BarSeries all = load_csv_bars(csv, kHour).value();
-  BarSeries out;
-  const size_t from = all.size() - n;
-  const int64_t shift = (now_ms / kHour) * kHour - kHour - all.open_time_ms.back();
-  for (size_t i = from; i < all.size(); ++i) {
-    out.open_time_ms.push_back(all.open_time_ms[i] + shift);
-    out.open.push_back(all.open[i]);
-    out.high.push_back(all.high[i]);
-    out.low.push_back(all.low[i]);
-    out.close.push_back(all.close[i]);
-    out.volume.push_back(all.volume[i]);
-  }
-  return out;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(a_live_node_fetches_decides_the_newest_bar_and_reports_a_bad_stream) {
   FakeExchangeOptions fo;
   fo.data_dir = data_dir();
   FakeExchange fx(fo);
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  fx.add_series("BTCUSDT", kHour, recent(data_dir() + "/binance/BTCUSDT-1h.csv", 200, now));
-  fx.add_series("ETHUSDT", kHour, recent(data_dir() + "/binance/ETHUSDT-1h.csv", 200, now));
+  const int64_t now = wall_now_ms();
+  for (const char* s : {"BTCUSDT", "ETHUSDT"})
+    fx.add_series(s, kLiveHourMs, recent_hourly_bars(data_dir() + "/binance/" + s + "-1h.csv", 200, now));
 
   TempDir t;
   std::vector<StreamSpec> streams{{"BTCUSDT", "1h", ""}, {"ETHUSDT", "1h", ""}, {"NOSUCHUSDT", "1h", ""}};
-  NodeSetup n = make_node(t.path(), streams, 0);
-  {
-    std::string cfg = read_file(n.config);
-    cfg.replace(cfg.find("mode = \"replay\""), 15, "mode = \"live\"");
-    for (size_t at; (at = cfg.find("data = \"\"\n")) != std::string::npos;) cfg.erase(at, 10);
-    cfg += "[sources]\ncache_path = \"" + t.path() + "/cache\"\n[sources.binance]\nbase_url = \"" +
-           fx.base_url() + "\"\nmax_attempts = 2\nbackoff_initial_ms = 10\n";
-    std::ofstream(n.config) << cfg;
-  }
+  NodeSetup n = make_live_node(t.path(), streams,
+                               "[sources]\ncache_path = \"" + t.path() + "/cache\"\n[sources.binance]\nbase_url = \"" +
+                                   fx.base_url() + "\"\nmax_attempts = 2\nbackoff_initial_ms = 10\n");
   Child node = start_node(n);
   BOOST_REQUIRE(wait_control(n));
   // The first check runs at once (nothing checked yet); wait for it.

@@ -1,12 +1,14 @@
 #pragma once
 // A loopback Telegram Bot API server for tests (cpp-httplib): answers
 // sendMessage with a scripted list of faults, then with the recorded real
-// success body; records every request. Port chosen by the OS.
+// success body; records every request. Port chosen by the OS, or a given
+// one (a server that comes back where a client expects it).
 #include <httplib.h>
 
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,7 +32,7 @@ struct Fault {
 
 class BotApiServer {
  public:
-  BotApiServer() {
+  explicit BotApiServer(int port = 0) {
     ok_body_ = telegram_sample("sendMessage-success.json");
     svr_.Post(R"(/bot([^/]+)/sendMessage)", [this](const httplib::Request& req, httplib::Response& res) {
       Fault f;
@@ -47,7 +49,8 @@ class BotApiServer {
       res.status = f.status;
       res.set_content(f.status == 200 && f.body.empty() ? ok_body_ : f.body, "application/json");
     });
-    port_ = svr_.bind_to_any_port("127.0.0.1");
+    port_ = port == 0 ? svr_.bind_to_any_port("127.0.0.1") : svr_.bind_to_port("127.0.0.1", port) ? port : -1;
+    if (port_ < 0) throw std::runtime_error("BotApiServer: cannot bind 127.0.0.1:" + std::to_string(port));
     thread_ = std::thread([this] { svr_.listen_after_bind(); });
     while (!svr_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
