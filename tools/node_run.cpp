@@ -336,6 +336,11 @@ int run_node(const RunOptions& opt) {
     code = fail(1, "node stopped: " + r.error().message);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+  // The control thread stops before the last events: an action it is still
+  // logging (the `stop` that ended the run, say) lands before node.stop,
+  // which is always the log's last event.
+  control_done = true;
+  control_thread.join();
   BacktestSummary summary = summarize(result, seconds);
   std::vector<storage::EventLog::Draft> tail;
   if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_ms() * 1'000'000});
@@ -343,8 +348,6 @@ int run_node(const RunOptions& opt) {
   tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_ms() * 1'000'000});
   if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
   flush_events(sys, p);
-  control_done = true;
-  control_thread.join();
   pthread_kill(sig_thread.native_handle(), SIGUSR1);
   sig_thread.join();
   if (*daily_jobs) caf::anon_send_exit(*daily_jobs, caf::exit_reason::user_shutdown);  // issue 5
