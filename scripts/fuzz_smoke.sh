@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A short fuzz run for CI: every target (fuzz/) for SECONDS each (default 15)
-# on its seed corpus plus what earlier runs kept (build-fuzz/corpus/). The
+# on its seed corpus plus what earlier runs kept (build-sanitize/corpus/). The
 # crash inputs found so far are checked by the unit suite fuzz_regressions.
-# Builds build-fuzz/ first if needed (clang; about 4-8 min from scratch on
+# Builds the fuzz targets in build-sanitize/ first if needed (clang; minutes on
 # 2 cores). Exit status non-zero when a target finds anything.
 #   scripts/fuzz_smoke.sh [SECONDS]
 set -uo pipefail

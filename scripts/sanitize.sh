@@ -1,40 +1,45 @@
 #!/usr/bin/env bash
-# The unit suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its
-# own build dir (build-asan/, g++, release optimisation + frame pointers).
-#   scripts/sanitize.sh [meson test args...]    default: --suite unit
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its
+# own build dir, build-sanitize/ (scripts/sanitize_setup.sh: clang, with
+# libFuzzer's coverage hooks, so the same build holds the fuzz targets).
+#   scripts/sanitize.sh [meson test args...]    default: every suite
+#   scripts/sanitize.sh --suite unit
 #   scripts/sanitize.sh fuzz_regressions core_messages   # some tests by name
-# Any sanitizer report fails the test that made it (halt_on_error). Prints
-# the build and test times and, last, `sanitize: build Ns, tests Ns, ok|FAILED`.
-# b_lundef=false: the sanitizer runtimes resolve some symbols at load time.
+# Any sanitizer report fails the test that made it (halt_on_error, and ASan
+# aborts). Prints the build and test times, then the Boost.Test case counts
+# as `sanitize: tests: N passed, N failed`, and last
+# `sanitize: build Ns, tests Ns, ok|FAILED`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-dir=build-asan
-if [ ! -f $dir/build.ninja ]; then
-  meson setup $dir --buildtype=release -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dcpp_args=-fno-omit-frame-pointer >/dev/null || exit 1
-fi
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+dir=build-sanitize
+scripts/sanitize_setup.sh || exit 1
+# CAF and the other Debian libraries are not instrumented: ASan's container
+# overflow check needs every user of a container instrumented, so it is off.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:detect_container_overflow=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-[ $# -eq 0 ] && set -- --suite unit
-# Build only what the chosen tests run (not tools or benches the unit suite
-# never starts): the test executables of the suites named, or everything.
+# Build only what the chosen tests run: the test executables of the suite
+# named (and the binaries they start), or everything.
+# Build only what the chosen tests run: the executables of the suite or the
+# tests named, and the binaries they start (their meson `depends`). With no
+# argument, everything (the fuzz targets too).
 suite=""
-targets=()
+names=()
 for ((i = 1; i <= $#; i++)); do
   case "${!i}" in
     --suite) j=$((i + 1)); suite=${!j} ;;
     -*) ;;
-    *) [ "${!i}" != "$suite" ] && targets+=("tests/test_${!i}") ;;  # a test by name
+    *) [ "${!i}" != "$suite" ] && names+=("${!i}") ;;  # a test by name
   esac
 done
-if [ -n "$suite" ] && [ "$suite" != "integration" ]; then
-  mapfile -t targets < <(/usr/bin/python3 - "$dir" "$suite" <<'PY'
+targets=()
+if [ ${#names[@]} -gt 0 ] || { [ -n "$suite" ] && [ "$suite" != "integration" ]; }; then
+  mapfile -t targets < <(/usr/bin/python3 - "$dir" "$suite" "${names[@]}" <<'PY'
 import json, os, subprocess, sys
-b, suite = os.path.abspath(sys.argv[1]), sys.argv[2]
+b, suite, names = os.path.realpath(sys.argv[1]), sys.argv[2], set(sys.argv[3:])
 intro = lambda what: json.loads(subprocess.check_output(["meson", "introspect", b, what]))
 files = {t["id"]: t["filename"][0] for t in intro("--targets")}
 for t in intro("--tests"):
-    if any(s.split(":")[-1] == suite for s in t["suite"]):
+    if t["name"] in names or (suite and any(s.split(":")[-1] == suite for s in t["suite"])):
         print(os.path.relpath(t["cmd"][0], b))
         for d in t["depends"]:
             if d in files:
@@ -49,5 +54,7 @@ built=$(date +%s)
 meson test -C $dir --no-rebuild --print-errorlogs --num-processes 2 --timeout-multiplier 4 "$@"
 status=$?
 done_at=$(date +%s)
+echo -n "sanitize: "
+python3 scripts/count_tests.py $dir/meson-logs/testlog.json || status=1
 echo "sanitize: build $((built - start))s, tests $((done_at - built))s, $([ $status -eq 0 ] && echo ok || echo FAILED)"
 exit $status
