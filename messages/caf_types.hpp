@@ -6,6 +6,8 @@
 // type missing from the block fails to compile instead of failing at run time.
 #include <caf/all.hpp>
 
+#include <cstring>
+
 #include "messages/events.hpp"
 #include "messages/internal.hpp"
 #include "messages/market.hpp"
@@ -44,17 +46,46 @@ using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
+// Cluster (issue 6), across nodes through CAF's middleman:
+//   data -> gateway: (join, node, shard, shard_count, fingerprint) -> (resume_ms, shard link)
+//   data -> shard link: (attach, node, fetcher)   then checks flow to the fetcher
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using attach_atom = caf::atom_constant<caf::atom("attach")>;
 // The notification deliverer: (wake) drain now; (wake, at_ms) its timer.
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
+// CAF 0.17 serializes a double with its own IEEE-754 packing, which turns
+// NaN into an arbitrary number and loops forever on an infinity; the moving
+// average is NaN until a stream has ma_period bars. So the double columns
+// that cross nodes (windows, snapshots: issue 6) travel as their bits.
+struct WireDoubles {
+  std::vector<double>* v;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, WireDoubles& x) {
+  std::vector<uint64_t> bits;
+  if constexpr (Inspector::reads_state) {
+    bits.resize(x.v->size());
+    if (!bits.empty()) std::memcpy(bits.data(), x.v->data(), bits.size() * sizeof(double));
+  }
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x.v->resize(bits.size());
+    if (!bits.empty()) std::memcpy(x.v->data(), bits.data(), bits.size() * sizeof(double));
+    return caf::none;
+  });
+  return f(bits, load);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
+  WireDoubles open{&x.open}, high{&x.high}, low{&x.low}, close{&x.close}, volume{&x.volume};
   return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.next_window, x.warmup, x.streams, x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
+           x.next_window, x.warmup, x.streams, x.offsets, x.open_time_ms, open, high, low, close, volume);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
-  return f(caf::meta::type_name("SnapshotWindow"), x.bars, x.ma);
+  WireDoubles ma{&x.ma};
+  return f(caf::meta::type_name("SnapshotWindow"), x.bars, ma);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Candidate& x) {
