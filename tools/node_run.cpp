@@ -237,7 +237,10 @@ int run_node(const RunOptions& opt) {
 
   std::atomic<bool> stopping{false};
   auto stop = [&] {
-    if (!stopping.exchange(true)) caf::anon_send(p.scheduler, stop_atom::value);
+    if (stopping.exchange(true)) return;
+    caf::anon_send(p.scheduler, stop_atom::value);
+    if (p.remote_shards)  // checks held for absent data nodes must not block the stop
+      for (const auto& link : p.fetchers) caf::anon_send(link, stop_atom::value);
   };
   std::thread sig_thread([&] {
     int sig = 0;

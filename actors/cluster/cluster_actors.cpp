@@ -87,6 +87,10 @@ caf::behavior shard_link_impl(ShardLinkSelf* self, ShardLinkSpec spec) {
         spdlog::info("cluster: data node '{}' serves shard {} ({} streams)", node, shard, s.streams.size());
         peer_event(self, topic::node_peer_up, {node, shard, "up", {}, ""});
       },
+      [=](stop_atom) {  // the node stops: do not wait for a data node any more
+        auto& s = self->state;
+        for (auto& w : s.core->stop_waiting()) self->send(s.signal, std::move(w));
+      },
       [=](status_atom) { return encode(self->state.core->view()); },
       [=](health_atom) { return health_of(self, "shard_link", self->state.act); },
   };

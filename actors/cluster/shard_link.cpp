@@ -59,6 +59,13 @@ SnapshotWindow ShardLink::answer_stale(const CheckRequest& req) {
   return stale_window(req);
 }
 
+std::vector<SnapshotWindow> ShardLink::stop_waiting() {
+  std::vector<SnapshotWindow> out;
+  for (const CheckRequest& h : held_) out.push_back(answer_stale(h));
+  held_.clear();
+  return out;
+}
+
 std::vector<SnapshotWindow> ShardLink::down(int64_t wall_ms) {
   std::vector<SnapshotWindow> out;
   if (state_ != LinkState::up) return out;

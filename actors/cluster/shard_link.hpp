@@ -50,6 +50,10 @@ class ShardLink {
   };
   Routed route(const CheckRequest& req);
 
+  // The node is stopping: checks held for a data node that never came are
+  // answered stale, so the stop's last check can be sent and decided.
+  std::vector<SnapshotWindow> stop_waiting();
+
   // The data node is gone: the windows to answer stale now (in order).
   std::vector<SnapshotWindow> down(int64_t wall_ms);
 

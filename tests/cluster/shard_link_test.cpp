@@ -95,3 +95,15 @@ BOOST_AUTO_TEST_CASE(a_stop_before_any_data_node_came_answers_the_held_checks_st
   BOOST_TEST(r.stale[1].bars.last);
   BOOST_TEST(l.view().stale_checks == 2u);
 }
+
+BOOST_AUTO_TEST_CASE(stopping_answers_checks_held_for_an_absent_data_node) {
+  ShardLink l(0, INT64_MIN);
+  l.route(check(1, 100));
+  l.route(check(2, 200));
+  auto out = l.stop_waiting();
+  BOOST_REQUIRE(out.size() == 2u);
+  BOOST_TEST(out[0].bars.window == 1u);
+  BOOST_TEST(out[1].bars.window == 2u);
+  BOOST_TEST(l.view().state == "waiting");
+  BOOST_TEST(l.stop_waiting().empty());
+}
