@@ -310,9 +310,17 @@ Result<Config> load_config(const std::string& path) {
     if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
   }
   if (Status s = load_holidays_file(dir.string(), cfg->breakout); !s) return s.error();
-  for (std::string* f : {&cfg->cluster.tls_certificate, &cfg->cluster.tls_key, &cfg->cluster.tls_cafile})
-    if (!f->empty() && !dir.empty() && std::filesystem::path(*f).is_relative())
-      *f = (dir / *f).lexically_normal().string();
+  // TLS files: resolved against the config's folder and readable now (CAF's
+  // OpenSSL module would only fail at the first connection).
+  const std::pair<const char*, std::string*> tls_files[] = {
+      {"tls_certificate", &cfg->cluster.tls_certificate}, {"tls_key", &cfg->cluster.tls_key},
+      {"tls_cafile", &cfg->cluster.tls_cafile}};
+  for (auto [key, f] : tls_files) {
+    if (f->empty()) continue;
+    if (!dir.empty() && std::filesystem::path(*f).is_relative()) *f = (dir / *f).lexically_normal().string();
+    if (!std::ifstream(*f))
+      return make_error(Errc::invalid_input, path + ": key 'cluster." + key + "': cannot read '" + *f + "'");
+  }
   std::string& cache = cfg->sources.cache_path;
   if (!cache.empty() && !dir.empty() && std::filesystem::path(cache).is_relative())
     cache = (dir / cache).lexically_normal().string();

@@ -124,9 +124,15 @@ int run_data_node(const Config& cfg) {
   while (!stopping && !done) {
     auto gw = connect(sys, c);
     if (!gw) {  // not up (yet, or again): retry with backoff
-      if (attempts++ % 20 == 0)
+      const std::string why = sys.render(gw.error());
+      // A handshake cut short: the other side refused this node (TLS
+      // certificate, or TLS on one side only). Worth a warning each time.
+      if (why.find("handshake") != std::string::npos)
+        spdlog::warn("cluster: the trading node {}:{} refused the handshake ({}); check [cluster] tls "
+                     "and the certificates", c.trading_host, c.trading_port, why);
+      else if (attempts++ % 20 == 0)
         spdlog::info("cluster: trading node {}:{} not reachable ({}); retrying", c.trading_host,
-                     c.trading_port, sys.render(gw.error()));
+                     c.trading_port, why);
       wait(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(c.retry_max_ms));
       continue;

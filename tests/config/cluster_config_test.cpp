@@ -3,6 +3,10 @@
 // assignment, and every mistake is an error naming the key.
 #define BOOST_TEST_MODULE cluster_config
 #include <boost/test/unit_test.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "config/config.hpp"
@@ -111,4 +115,17 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_the_key) {
       BOOST_TEST(has(err, "c.toml"));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_tls_files_are_named_at_load) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("tn_cluster_cfg_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/t.toml";
+  std::ofstream(path) << kTrading << "tls = true\ntls_certificate = \"missing.pem\"\ntls_key = \"k.pem\"\n"
+                      << "tls_cafile = \"ca.pem\"\n" << kWatch;
+  auto r = load_config(path);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(has(r.error().message, "cluster.tls_certificate': cannot read '" + dir + "/missing.pem'"),
+             r.error().message);
+  std::filesystem::remove_all(dir);
 }

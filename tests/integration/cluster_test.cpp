@@ -153,3 +153,44 @@ BOOST_AUTO_TEST_CASE(a_data_node_not_in_the_peers_list_is_refused) {
   BOOST_TEST(ctl(trading, {"stop"}).exit_code == 0);
   BOOST_TEST(tr.wait(std::chrono::seconds(30)).exit_code == 0);
 }
+
+BOOST_AUTO_TEST_CASE(over_tls_a_data_node_with_a_certificate_from_another_ca_is_refused) {
+  TempDir t;
+  const std::string d = t.path() + "/tls";
+  // Throwaway certificates: the cluster's CA signs the nodes' certificates;
+  // the rogue's certificate comes from another CA.
+  const std::string script =
+      "set -e; mkdir -p " + d + "; cd " + d + "\n"
+      "ca() { openssl req -x509 -newkey rsa:2048 -nodes -keyout $1.key -out $1.pem -days 1 -subj /CN=$1; }\n"
+      "cert() { openssl req -newkey rsa:2048 -nodes -keyout $1.key -out $1.csr -subj /CN=$1;"
+      " openssl x509 -req -in $1.csr -CA $2.pem -CAkey $2.key -CAcreateserial -out $1.pem -days 1; }\n"
+      "ca ca; ca other-ca; cert trading ca; cert data ca; cert rogue other-ca\n";
+  auto gen = run_process({"/bin/sh", "-c", script}, std::chrono::seconds(60));
+  BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.output);
+  const auto tls = [&](const std::string& who) {
+    return "tls = true\ntls_certificate = \"" + d + "/" + who + ".pem\"\ntls_key = \"" + d + "/" + who +
+           ".key\"\ntls_cafile = \"" + d + "/ca.pem\"\n";
+  };
+  const auto streams = daily_streams(kSymbols);
+  const int port = free_tcp_port();
+  NodeSetup trading = make_cluster_node(t.path() + "/trading", "trading", "trading", streams, 0,
+                                        trading_lines(port, 2, "\"data-0\", \"data-1\"") + tls("trading"));
+  NodeSetup data0 = make_cluster_node(t.path() + "/d0", "data-0", "data", streams, 0, data_lines(port, 2, 0) + tls("data"));
+  NodeSetup data1 = make_cluster_node(t.path() + "/d1", "data-1", "data", streams, 0, data_lines(port, 2, 1) + tls("data"));
+  // The rogue claims a configured name, but its certificate is not the cluster's.
+  NodeSetup rogue = make_cluster_node(t.path() + "/r", "data-1", "data", streams, 0, data_lines(port, 2, 1) + tls("rogue"));
+  Guard tr(start_node(trading));
+  Guard d0(start_node(data0));
+  auto r = std::make_unique<Guard>(start_node(rogue));
+  BOOST_REQUIRE(wait_control(trading));
+  BOOST_REQUIRE(wait_status(trading, [](const nlohmann::json& s) { return s["peers"][0]["state"] == "up"; }));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the rogue keeps trying, in vain
+  BOOST_TEST(cluster_status(trading)["peers"][1]["state"] == "waiting");
+  r->kill_now();
+  Guard d1(start_node(data1));
+  auto run = tr.wait(std::chrono::seconds(120));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  BOOST_TEST(d0.wait(std::chrono::seconds(20)).exit_code == 0);
+  BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
+  BOOST_TEST(ledger_fills(trading.db, "acct-1").size() > 50u);
+}
