@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include <cstring>
+#include <type_traits>
 
 #include "messages/events.hpp"
 #include "messages/internal.hpp"
@@ -54,37 +55,46 @@ using attach_atom = caf::atom_constant<caf::atom("attach")>;
 // The notification deliverer: (wake) drain now; (wake, at_ms) its timer.
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
-// CAF 0.17 serializes a double with its own IEEE-754 packing, which turns
-// NaN into an arbitrary number and loops forever on an infinity; the moving
-// average is NaN until a stream has ma_period bars. So the double columns
-// that cross nodes (windows, snapshots: issue 6) travel as their bits.
-struct WireDoubles {
-  std::vector<double>* v;
+// The columns of the windows that cross nodes (issue 6) travel as one
+// block of bytes each (host byte order: every node of a cluster must be
+// little-endian, as x86-64 and ARM64 Linux are):
+// - CAF 0.17 serializes a double with its own IEEE-754 packing, which turns
+//   NaN into an arbitrary number and loops forever on an infinity, and the
+//   moving average is NaN until a stream has ma_period bars;
+// - element by element, a 4096-bar window costs thousands of virtual calls;
+//   a byte block is one copy (bench/distributed).
+template <class T>
+struct WireColumn {
+  std::vector<T>* v;
 };
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, WireDoubles& x) {
-  std::vector<uint64_t> bits;
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, WireColumn<T>& x) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  std::vector<char> bytes;
   if constexpr (Inspector::reads_state) {
-    bits.resize(x.v->size());
-    if (!bits.empty()) std::memcpy(bits.data(), x.v->data(), bits.size() * sizeof(double));
+    bytes.resize(x.v->size() * sizeof(T));
+    if (!bytes.empty()) std::memcpy(bytes.data(), x.v->data(), bytes.size());
   }
   auto load = caf::meta::load_callback([&]() -> caf::error {
-    x.v->resize(bits.size());
-    if (!bits.empty()) std::memcpy(x.v->data(), bits.data(), bits.size() * sizeof(double));
+    if (bytes.size() % sizeof(T) != 0) return caf::make_error(caf::sec::invalid_argument);
+    x.v->resize(bytes.size() / sizeof(T));
+    if (!bytes.empty()) std::memcpy(x.v->data(), bytes.data(), bytes.size());
     return caf::none;
   });
-  return f(bits, load);
+  return f(bytes, load);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
-  WireDoubles open{&x.open}, high{&x.high}, low{&x.low}, close{&x.close}, volume{&x.volume};
+  WireColumn<uint32_t> streams{&x.streams}, offsets{&x.offsets};
+  WireColumn<int64_t> open_time{&x.open_time_ms};
+  WireColumn<double> open{&x.open}, high{&x.high}, low{&x.low}, close{&x.close}, volume{&x.volume};
   return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.next_window, x.warmup, x.streams, x.offsets, x.open_time_ms, open, high, low, close, volume);
+           x.next_window, x.warmup, streams, offsets, open_time, open, high, low, close, volume);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
-  WireDoubles ma{&x.ma};
+  WireColumn<double> ma{&x.ma};
   return f(caf::meta::type_name("SnapshotWindow"), x.bars, ma);
 }
 template <class Inspector>
