@@ -194,3 +194,32 @@ BOOST_AUTO_TEST_CASE(over_tls_a_data_node_with_a_certificate_from_another_ca_is_
   BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
   BOOST_TEST(ledger_fills(trading.db, "acct-1").size() > 50u);
 }
+
+BOOST_AUTO_TEST_CASE(a_restarted_trading_node_is_found_again_and_trades_as_if_uninterrupted) {
+  TempDir t;
+  NodeSetup all = make_node(t.path(), daily_streams(kSymbols), 0);
+  auto one = wait_process(start_node(all), std::chrono::seconds(120));
+  BOOST_REQUIRE_MESSAGE(one.exit_code == 0, one.output);
+  const auto expected = ledger_fills(all.db, "acct-1");
+
+  Cluster c = make_cluster(t.path(), 8);
+  Guard d0(start_node(c.data0)), d1(start_node(c.data1));
+  auto tr = std::make_unique<Guard>(start_node(c.trading));
+  BOOST_REQUIRE(wait_control(c.trading));
+  const auto both_up = [](const nlohmann::json& s) {
+    return s["peers"].size() == 2u && s["peers"][0]["state"] == "up" && s["peers"][1]["state"] == "up";
+  };
+  BOOST_REQUIRE(wait_status(c.trading, both_up));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  tr->kill_now();  // SIGKILL: the data nodes lose it and retry
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  tr = std::make_unique<Guard>(start_node(c.trading));
+  BOOST_REQUIRE(wait_control(c.trading));
+  BOOST_REQUIRE(wait_status(c.trading, both_up));  // found again
+  auto run = tr->wait(std::chrono::seconds(180));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  BOOST_TEST(d0.wait(std::chrono::seconds(20)).exit_code == 0);
+  BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
+  // Decided once each, across the crash: the uninterrupted node's trades.
+  BOOST_TEST(ledger_fills(c.trading.db, "acct-1") == expected, boost::test_tools::per_element());
+}
