@@ -36,6 +36,10 @@ struct ClusterConfig {
   std::map<std::string, uint32_t> assign;  // [cluster.assign] SYMBOL = shard (explicit)
   std::vector<std::string> peers;          // trading: the data nodes' names it accepts
   uint32_t retry_max_ms = 5000;            // data: backoff cap while the trading node is away
+  // Both: a peer silent this long (no heartbeat: frozen, or the network
+  // gone without a TCP reset) is disconnected, so its shard goes stale.
+  // CAF's middleman heartbeats every link_timeout_ms / 5.
+  uint32_t link_timeout_ms = 5000;
   // TLS between nodes (libcaf_openssl); required off loopback
   bool tls = false;
   std::string tls_certificate, tls_key, tls_cafile;  // PEM files

@@ -67,6 +67,7 @@ void read_cluster(const std::string& name, const Section& s, Config& c) {
   ClusterConfig& k = c.cluster;
   s.integer("shard_count", k.shard_count, 1, 64);
   s.integer("retry_max_ms", k.retry_max_ms, 10, 600'000);
+  s.integer("link_timeout_ms", k.link_timeout_ms, 100, 3'600'000);
   s.strings("peers", k.peers);
   for (const auto& p : k.peers)
     require(s, "peers", is_ident(p), "holds \"" + p + "\": names are 1-64 characters of A-Z a-z 0-9 _ . -");
@@ -221,7 +222,7 @@ Config build(const toml::table& root, const std::string& name) {
   if (top.node("cluster"))
     read_cluster(name, section("cluster", {"listen_host", "listen_port", "trading_host", "trading_port",
                                            "shard_index", "shard_count", "assign", "peers",
-                                           "retry_max_ms", "tls", "tls_certificate", "tls_key",
+                                           "retry_max_ms", "link_timeout_ms", "tls", "tls_certificate", "tls_key",
                                            "tls_cafile"}),
                  c);
   else if (c.cluster.clustered())

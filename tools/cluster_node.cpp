@@ -35,13 +35,24 @@ caf::expected<caf::actor> connect(caf::actor_system& sys, const ClusterConfig& c
 }
 
 // A refusal that retrying cannot mend (not a configured peer, another
-// layout) ends the data node; "already served" waits for the old link to drop.
-bool permanent(const std::string& why) { return why.find("already served") == std::string::npos; }
+// layout: the gateway's own answers) ends the data node. Anything else (the
+// shard still served by our old link, a gateway stopping, a timeout) is
+// retried with backoff.
+bool permanent(const std::string& why) {
+  for (const char* p : {"cluster.peers", "shard_count =", "fingerprint differs"})
+    if (why.find(p) != std::string::npos) return true;
+  return false;
+}
 
 }  // namespace
 
 void prepare_cluster_system(caf::actor_system_config& caf_cfg, const Config& cfg) {
   caf_cfg.load<caf::io::middleman>();
+  // Heartbeats: a frozen peer or a silent network is noticed (down_msg)
+  // within link_timeout_ms, not only when TCP reports an error.
+  const auto timeout = std::chrono::milliseconds(cfg.cluster.link_timeout_ms);
+  caf_cfg.set("middleman.heartbeat-interval", caf::timespan{timeout / 5});
+  caf_cfg.set("middleman.connection-timeout", caf::timespan{timeout});
   if (!cfg.cluster.tls) return;
   caf_cfg.load<caf::openssl::manager>();
   // Both ends present a certificate signed by the cluster's CA and verify
@@ -145,9 +156,14 @@ int run_data_node(const Config& cfg) {
         .receive([&](int64_t r, caf::actor l) { resume = r, link = std::move(l); },
                  [&](caf::error& e) { refused = sys.render(e); });
     if (!link) {
-      spdlog::error("cluster: the trading node refused this data node: {}", refused);
-      if (permanent(refused)) { code = 1; break; }
+      if (permanent(refused)) {
+        spdlog::error("cluster: the trading node refused this data node: {}", refused);
+        code = 1;
+        break;
+      }
+      spdlog::warn("cluster: join failed ({}); retrying", refused);
       wait(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(c.retry_max_ms));
       continue;
     }
     auto loaded = live ? load_live(cfg, c.shard_count, resume) : load_replay(cfg, c.shard_count, resume);

@@ -103,6 +103,7 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_the_key) {
       {replace(kData, "trading_port", "trading_host = \"10.0.0.5\"\ntrading_port"), "cluster.trading_host' is not loopback"},
       {replace(kData, "trading_port", "tls = true\ntrading_port"), "cluster.tls_certificate' is required"},
       {replace(kData, "trading_port", "colour = 1\ntrading_port"), "unknown key 'cluster.colour'"},
+      {replace(kData, "trading_port", "link_timeout_ms = 5\ntrading_port"), "cluster.link_timeout_ms' must be in [100"},
       {kTrading + "[cluster.assign]\nBTCUSDT = 2\n" + kWatch, "cluster.assign.BTCUSDT' must be in [0, 1]"},
       {kTrading + "[cluster.assign]\nDOGEUSDT = 0\n" + kWatch, "cluster.assign.DOGEUSDT': no such symbol"},
       {kTrading + "[cluster.assign]\nBTCUSDT = \"one\"\n" + kWatch, "cluster.assign.BTCUSDT' must be an integer"},

@@ -190,8 +190,9 @@ BOOST_AUTO_TEST_CASE(over_tls_a_data_node_with_a_certificate_from_another_ca_is_
   Guard d1(start_node(data1));
   auto run = tr.wait(std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  BOOST_TEST(d0.wait(std::chrono::seconds(20)).exit_code == 0);
-  BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
+  auto r0 = d0.wait(std::chrono::seconds(20)), r1 = d1.wait(std::chrono::seconds(20));
+  BOOST_TEST(r0.exit_code == 0, r0.output);
+  BOOST_TEST(r1.exit_code == 0, r1.output);
   BOOST_TEST(ledger_fills(trading.db, "acct-1").size() > 50u);
 }
 
@@ -222,4 +223,35 @@ BOOST_AUTO_TEST_CASE(a_restarted_trading_node_is_found_again_and_trades_as_if_un
   BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
   // Decided once each, across the crash: the uninterrupted node's trades.
   BOOST_TEST(ledger_fills(c.trading.db, "acct-1") == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_frozen_data_node_is_noticed_by_the_heartbeat_and_rejoins_when_it_thaws) {
+  TempDir t;
+  const auto streams = daily_streams(kSymbols);
+  const int port = free_tcp_port();
+  const std::string fast = "link_timeout_ms = 1000\n";
+  NodeSetup trading = make_cluster_node(t.path() + "/trading", "trading", "trading", streams, 8,
+                                        trading_lines(port, 2, "\"data-0\", \"data-1\"") + fast);
+  NodeSetup data0 = make_cluster_node(t.path() + "/d0", "data-0", "data", streams, 8, data_lines(port, 2, 0) + fast);
+  NodeSetup data1 = make_cluster_node(t.path() + "/d1", "data-1", "data", streams, 8, data_lines(port, 2, 1) + fast);
+  Guard tr(start_node(trading)), d0(start_node(data0)), d1(start_node(data1));
+  BOOST_REQUIRE(wait_control(trading));
+  BOOST_REQUIRE(wait_status(trading, [](const nlohmann::json& s) {
+    return s["peers"][0]["state"] == "up" && s["peers"][1]["state"] == "up";
+  }));
+  ::kill(d1.c.pid, SIGSTOP);  // alive, connected, silent: no TCP error will come
+  BOOST_TEST(wait_status(trading, [](const nlohmann::json& s) { return s["peers"][1]["state"] == "down"; },
+                         std::chrono::seconds(15)));
+  ::kill(d1.c.pid, SIGCONT);
+  BOOST_TEST(wait_status(trading, [](const nlohmann::json& s) {
+    return s["peers"][1]["state"] == "up" && s["peers"][1]["joins"] == 2;
+  }));
+  auto run = tr.wait(std::chrono::seconds(180));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  BOOST_TEST(d0.wait(std::chrono::seconds(20)).exit_code == 0);
+  BOOST_TEST(d1.wait(std::chrono::seconds(20)).exit_code == 0);
+  const auto fills = ledger_fills(trading.db, "acct-1");
+  std::set<std::string> keys;
+  for (const auto& f : fills) keys.insert(f.substr(0, f.rfind(' ')));
+  BOOST_TEST(keys.size() == fills.size());  // nothing decided twice
 }
