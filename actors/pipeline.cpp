@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "actors/cluster/cluster_actors.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -26,8 +27,8 @@ std::vector<std::pair<std::string, caf::actor>> Pipeline::named() const {
   if (scheduler) out.emplace_back("scheduler", scheduler);
   for (size_t i = 0; i < fetchers.size(); ++i) {
     const std::string n = std::to_string(i);
-    out.emplace_back("fetcher." + n, fetchers[i]);
-    out.emplace_back("indicator." + n, indicators[i]);
+    out.emplace_back((remote_shards ? "shard_link." : "fetcher.") + n, fetchers[i]);
+    if (i < indicators.size()) out.emplace_back("indicator." + n, indicators[i]);
     out.emplace_back("signal." + n, signals[i]);
   }
   for (const auto& [n, a] : {std::pair{"arbiter", arbiter}, {"executor", executor},
@@ -66,6 +67,14 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
     p.signals.push_back(
         sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter,
                   spec.publish_bars ? spec.store : nullptr, p.events));
+    if (spec.remote_shards) {  // fetcher + indicator on a data node
+      ShardLinkSpec ls{i, p.signals.back(), spec.store, p.events, {}, spec.resume_ms};
+      for (size_t k = 0; k < spec.streams.size(); ++k)
+        if (k < spec.stream_shard.size() && spec.stream_shard[k] == i)
+          ls.streams.push_back(spec.streams[k].symbol + ":" + spec.streams[k].timeframe);
+      p.fetchers.push_back(spawn_shard_link(sys, std::move(ls)));
+      continue;
+    }
     p.indicators.push_back(sys.spawn(indicator_actor, periods, p.signals.back()));
     if (!node_mode)
       p.fetchers.push_back(sys.spawn(fetcher_actor, spec.planners[i], p.indicators.back(), spec.credit));
@@ -76,6 +85,7 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
       p.fetchers.push_back(sys.spawn(check_fetcher_actor, spec.readers[i], p.indicators.back(),
                                      spec.streams, spec.store, p.events));
   }
+  p.remote_shards = spec.remote_shards;
   if (node_mode)
     p.scheduler = spawn_scheduler(sys, spec.scheduler, p.fetchers, spec.replay_interval_ms, spec.store);
   return p;
@@ -113,7 +123,7 @@ void flush_events(caf::actor_system& sys, const Pipeline& p) {
 
 void stop_pipeline(const Pipeline& p) {
   for (const auto& a : {p.arbiter, p.executor, p.portfolio, p.publisher, p.notifier, p.scheduler,
-                        p.deliverer})
+                        p.deliverer, p.gateway})
     if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (const auto* group : {&p.fetchers, &p.indicators, &p.signals})
     for (const auto& a : *group) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

@@ -53,6 +53,11 @@ struct PipelineSpec {
   PauseMode pause = PauseMode::running;
   Amount starting_capital = 0;        // with history: the portfolio rebuilt from the ledger
   std::vector<OrderResult> history;   // the account's orders so far, oldest first
+  // Trading node of a cluster (issue 6): every shard's fetcher and indicator
+  // run on a data node; a shard link (actors/cluster/) stands in for each
+  // shard's fetcher. stream_shard: the shard of each stream id.
+  bool remote_shards = false;
+  std::vector<uint32_t> stream_shard;
   // Outbox delivery (Telegram, email) with its channels added; null: the
   // log channel only (backtests). Owned by the deliverer actor once spawned.
   std::shared_ptr<notify::Deliverer> deliverer;
@@ -64,6 +69,10 @@ struct Pipeline {
   caf::actor deliverer;  // detached; invalid when the spec had no deliverer
   caf::actor scheduler;  // node modes only
   std::vector<caf::actor> fetchers, indicators, signals;  // by shard
+  // Cluster trading node: fetchers are the shard links (no indicators here);
+  // the gateway is the actor published to the data nodes.
+  bool remote_shards = false;
+  caf::actor gateway;
   // Every actor by name, for `traderctl health`.
   std::vector<std::pair<std::string, caf::actor>> named() const;
 };

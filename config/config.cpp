@@ -52,6 +52,54 @@ void read_node(const Section& s, Config& c) {
   if (!s.boolean("db_durable", c.db_durable)) c.db_durable = c.mode != "backtest";
   s.integer("replay_interval_ms", c.replay_interval_ms, 0, 3'600'000);
   s.str("log_file", c.log_file);
+  if (s.str("role", c.cluster.role))
+    require(s, "role", c.cluster.role == "all" || c.cluster.role == "data" || c.cluster.role == "trading",
+            "must be one of all, data, trading, got \"" + c.cluster.role + "\"");
+}
+
+void read_port(const Section& s, std::string_view k, uint16_t& out) {
+  if (!s.integer(k, out, 1, 65535)) s.bad(k, "is required for this role (a TCP port, 1-65535)");
+}
+
+// [cluster]: what a node of this role needs, checked against each other;
+// the watchlist is read later (assign's symbols are checked in build()).
+void read_cluster(const std::string& name, const Section& s, Config& c) {
+  ClusterConfig& k = c.cluster;
+  s.integer("shard_count", k.shard_count, 1, 64);
+  s.integer("retry_max_ms", k.retry_max_ms, 10, 600'000);
+  s.integer("link_timeout_ms", k.link_timeout_ms, 100, 3'600'000);
+  s.strings("peers", k.peers);
+  for (const auto& p : k.peers)
+    require(s, "peers", is_ident(p), "holds \"" + p + "\": names are 1-64 characters of A-Z a-z 0-9 _ . -");
+  if (s.node("assign")) {
+    const Section a(name, s.sub("assign"), s.key("assign"));
+    for (auto&& [sym, v] : s.sub("assign")) {
+      uint32_t shard = 0;
+      a.integer(sym.str(), shard, 0, int64_t{k.shard_count} - 1);
+      k.assign[std::string(sym.str())] = shard;
+    }
+  }
+  s.boolean("tls", k.tls);
+  s.str("tls_certificate", k.tls_certificate);
+  s.str("tls_key", k.tls_key);
+  s.str("tls_cafile", k.tls_cafile);
+  if (k.tls)
+    for (std::string_view f : {"tls_certificate", "tls_key", "tls_cafile"})
+      if (!s.node(f)) s.bad(f, "is required when cluster.tls = true (a PEM file)");
+  if (k.role == "trading") {
+    s.str("listen_host", k.listen_host);
+    read_port(s, "listen_port", k.listen_port);
+    if (k.peers.empty()) s.bad("peers", "is required on a trading node: the names of the data nodes it accepts");
+    if (!k.tls && !is_loopback_host(k.listen_host))
+      s.bad("listen_host", "is not loopback (\"" + k.listen_host + "\"): set cluster.tls = true with certificates");
+  } else if (k.role == "data") {
+    s.str("trading_host", k.trading_host);
+    read_port(s, "trading_port", k.trading_port);
+    if (!s.node("shard_index")) s.bad("shard_index", "is required on a data node (0 .. shard_count-1)");
+    s.integer("shard_index", k.shard_index, 0, int64_t{k.shard_count} - 1);
+    if (!k.tls && !is_loopback_host(k.trading_host))
+      s.bad("trading_host", "is not loopback (\"" + k.trading_host + "\"): set cluster.tls = true with certificates");
+  }
 }
 
 void read_account(const Section& s, Config& c) {
@@ -160,7 +208,7 @@ Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
   const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "sources",
-                                        "watchlist", "strategies", "calendar", "notify"});
+                                        "watchlist", "strategies", "calendar", "notify", "cluster"});
   const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
     return Section(name, top.sub(k), k, known);
   };
@@ -169,8 +217,19 @@ Config build(const toml::table& root, const std::string& name) {
   c.db_durable = c.mode != "backtest";
   if (top.node("node"))
     read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
-                               "replay_interval_ms", "log_file"}),
+                               "replay_interval_ms", "log_file", "role"}),
               c);
+  if (top.node("cluster"))
+    read_cluster(name, section("cluster", {"listen_host", "listen_port", "trading_host", "trading_port",
+                                           "shard_index", "shard_count", "assign", "peers",
+                                           "retry_max_ms", "link_timeout_ms", "tls", "tls_certificate", "tls_key",
+                                           "tls_cafile"}),
+                 c);
+  else if (c.cluster.clustered())
+    fail(name, top.node("node"), "[node] role = \"" + c.cluster.role + "\" needs a [cluster] section");
+  if (c.cluster.clustered() && c.mode == "backtest")
+    fail(name, top.node("node"), "key 'node.role' = \"" + c.cluster.role +
+                                     "\": a backtest runs in one process (use role \"all\")");
   if (top.node("account")) read_account(section("account", {"id", "starting_balance", "quote"}), c);
   if (top.node("sizing"))
     read_sizing(
@@ -196,6 +255,11 @@ Config build(const toml::table& root, const std::string& name) {
     fail(name, nullptr,
          "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +
              ".1d]");
+  for (const auto& [sym, shard] : c.cluster.assign) {
+    bool known = false;
+    for (const auto& w : c.watchlist) known = known || w.symbol == sym;
+    if (!known) fail(name, nullptr, "key 'cluster.assign." + sym + "': no such symbol in the watchlist");
+  }
   std::sort(c.watchlist.begin(), c.watchlist.end(),
             [](const StreamConfig& a, const StreamConfig& b) {
               return std::tie(a.symbol, a.tf_ms) < std::tie(b.symbol, b.tf_ms);
@@ -247,6 +311,17 @@ Result<Config> load_config(const std::string& path) {
     if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
   }
   if (Status s = load_holidays_file(dir.string(), cfg->breakout); !s) return s.error();
+  // TLS files: resolved against the config's folder and readable now (CAF's
+  // OpenSSL module would only fail at the first connection).
+  const std::pair<const char*, std::string*> tls_files[] = {
+      {"tls_certificate", &cfg->cluster.tls_certificate}, {"tls_key", &cfg->cluster.tls_key},
+      {"tls_cafile", &cfg->cluster.tls_cafile}};
+  for (auto [key, f] : tls_files) {
+    if (f->empty()) continue;
+    if (!dir.empty() && std::filesystem::path(*f).is_relative()) *f = (dir / *f).lexically_normal().string();
+    if (!std::ifstream(*f))
+      return make_error(Errc::invalid_input, path + ": key 'cluster." + key + "': cannot read '" + *f + "'");
+  }
   std::string& cache = cfg->sources.cache_path;
   if (!cache.empty() && !dir.empty() && std::filesystem::path(cache).is_relative())
     cache = (dir / cache).lexically_normal().string();

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "config/breakout_config.hpp"
+#include "config/cluster_config.hpp"
 #include "config/notify_config.hpp"
 #include "config/sources_config.hpp"
 
@@ -66,6 +67,9 @@ struct Config {
   int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel
+
+  // [node] role and [cluster] (config/cluster_config.hpp): several nodes, one pipeline
+  ClusterConfig cluster;
 
   // [notify] (config/notify_config.hpp)
   NotifyConfig notify;

@@ -6,6 +6,9 @@
 // type missing from the block fails to compile instead of failing at run time.
 #include <caf/all.hpp>
 
+#include <cstring>
+#include <type_traits>
+
 #include "messages/events.hpp"
 #include "messages/internal.hpp"
 #include "messages/market.hpp"
@@ -44,17 +47,55 @@ using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
+// Cluster (issue 6), across nodes through CAF's middleman:
+//   data -> gateway: (join, node, shard, shard_count, fingerprint) -> (resume_ms, shard link)
+//   data -> shard link: (attach, node, fetcher)   then checks flow to the fetcher
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using attach_atom = caf::atom_constant<caf::atom("attach")>;
 // The notification deliverer: (wake) drain now; (wake, at_ms) its timer.
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
+// The columns of the windows that cross nodes (issue 6) travel as one
+// block of bytes each (host byte order: every node of a cluster must be
+// little-endian, as x86-64 and ARM64 Linux are):
+// - CAF 0.17 serializes a double with its own IEEE-754 packing, which turns
+//   NaN into an arbitrary number and loops forever on an infinity, and the
+//   moving average is NaN until a stream has ma_period bars;
+// - element by element, a 4096-bar window costs thousands of virtual calls;
+//   a byte block is one copy (bench/distributed).
+template <class T>
+struct WireColumn {
+  std::vector<T>* v;
+};
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, WireColumn<T>& x) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  std::vector<char> bytes;
+  if constexpr (Inspector::reads_state) {
+    bytes.resize(x.v->size() * sizeof(T));
+    if (!bytes.empty()) std::memcpy(bytes.data(), x.v->data(), bytes.size());
+  }
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    if (bytes.size() % sizeof(T) != 0) return caf::make_error(caf::sec::invalid_argument);
+    x.v->resize(bytes.size() / sizeof(T));
+    if (!bytes.empty()) std::memcpy(x.v->data(), bytes.data(), bytes.size());
+    return caf::none;
+  });
+  return f(bytes, load);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
+  WireColumn<uint32_t> streams{&x.streams}, offsets{&x.offsets};
+  WireColumn<int64_t> open_time{&x.open_time_ms};
+  WireColumn<double> open{&x.open}, high{&x.high}, low{&x.low}, close{&x.close}, volume{&x.volume};
   return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.next_window, x.warmup, x.streams, x.offsets, x.open_time_ms, x.open, x.high, x.low, x.close, x.volume);
+           x.next_window, x.warmup, streams, offsets, open_time, open, high, low, close, volume);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
-  return f(caf::meta::type_name("SnapshotWindow"), x.bars, x.ma);
+  WireColumn<double> ma{&x.ma};
+  return f(caf::meta::type_name("SnapshotWindow"), x.bars, ma);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Candidate& x) {

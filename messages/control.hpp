@@ -128,6 +128,17 @@ struct OutboxStatus {
   MSGPACK_DEFINE_MAP(channel, depth, oldest_ms);
 };
 
+// A shard served by a remote data node (trading node of a cluster, issue 6).
+struct PeerStatus {
+  uint32_t shard = 0;
+  std::string state;          // waiting | up | down (down: its streams are stale)
+  std::string node;           // the data node serving it (the last one)
+  uint64_t joins = 0;         // attaches so far (1 + rejoins)
+  uint64_t stale_checks = 0;  // checks answered empty while down
+  int64_t since_ms = 0;       // wall time of the last change
+  MSGPACK_DEFINE_MAP(shard, state, node, joins, stale_checks, since_ms);
+};
+
 struct StatusBody {
   std::string mode;        // backtest | replay | live
   std::string node;        // node name (envelope "node")
@@ -142,8 +153,11 @@ struct StatusBody {
   std::string portfolio_value;  // decimal, in quote
   std::string quote;            // "USDT"
   std::vector<OutboxStatus> outbox;  // channels with messages waiting; empty: none
+  std::string role = "all";          // all | trading (a data node has no control endpoint)
+  std::vector<PeerStatus> peers;     // trading: one per shard
   MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
-                     trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox);
+                     trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox,
+                     role, peers);
 };
 
 struct PositionEntry {

@@ -29,6 +29,9 @@ inline const std::string replay_summary = "replay.summary";
 inline const std::string recommendation_new = "recommendation.new";
 inline const std::string recommendation_exit = "recommendation.exit";
 inline const std::string market_summary = "market.summary";
+// Cluster health (issue 6): a data node serving a shard attached / went away.
+inline const std::string node_peer_up = "node.peer_up";
+inline const std::string node_peer_down = "node.peer_down";
 }  // namespace topic
 
 // An order given on the control endpoint (pause, resume, run-now, stop,
@@ -109,6 +112,17 @@ struct BarEvent {
 struct DataErrorEvent {
   std::string source, stream, message;
   MSGPACK_DEFINE_MAP(source, stream, message);
+};
+
+// node.peer_up / node.peer_down, from the trading node: which data node,
+// which shard, its streams (stale while down: no signal comes from them).
+struct PeerEvent {
+  std::string peer;  // the data node's [node] name
+  uint32_t shard = 0;
+  std::string state;  // "up" | "down"
+  std::vector<std::string> streams;  // "BTCUSDT:1d", ...
+  std::string reason;  // down: why (CAF's exit reason)
+  MSGPACK_DEFINE_MAP(peer, shard, state, streams, reason);
 };
 
 struct BacktestSummary {

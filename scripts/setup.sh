@@ -23,6 +23,7 @@ packages=(
   python3-aiosmtpd                # loopback SMTP server for the email tests
   libssl-dev                      # SHA-256 (libcrypto) for the event log hash chain
   libkainjow-mustache-dev         # message and report templates
+  openssl                         # CLI: throwaway certificates in the cluster TLS test (tests/integration/cluster_test.cpp)
   clang libclang-rt-14-dev        # libFuzzer + sanitizer runtimes for fuzz/ (tools/fuzz)
 )
 missing=()

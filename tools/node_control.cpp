@@ -68,6 +68,11 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   auto outbox = ctx.store->outbox().depth();
   if (!outbox) return fail(req, "status unavailable: " + outbox.error().message);
   for (const auto& d : *outbox) b.outbox.push_back({d.channel, d.depth, d.oldest_queued_ms});
+  if (ctx.pipeline->remote_shards) {  // a cluster's trading node: its data nodes
+    b.role = "trading";
+    for (const auto& link : ctx.pipeline->fetchers)
+      if (auto v = ask_as<PeerStatus>(ctx, link, status_atom::value)) b.peers.push_back(*v);
+  }
   return ok(req, encode(b));
 }
 

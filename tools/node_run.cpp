@@ -26,8 +26,10 @@
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
 #include "tools/breakout_series.hpp"
+#include "tools/cluster_node.hpp"
 #include "tools/node_control.hpp"
 #include "tools/node_lock.hpp"
+#include "tools/node_loaders.hpp"
 #include "tools/node_setup.hpp"
 #include "tools/pipeline_spec.hpp"
 
@@ -107,63 +109,6 @@ std::shared_ptr<notify::Deliverer> make_deliverer(const Config& cfg, const Chann
   return d;
 }
 
-struct Loaded {
-  std::vector<std::shared_ptr<CheckAnswerer>> readers;
-  std::shared_ptr<CheckScheduler> scheduler;
-};
-
-// The recorded bars (replay), one reader per shard, and the schedule over them.
-Result<Loaded> load_replay(const Config& cfg, uint32_t shards, int64_t resume_ms) {
-  std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
-  std::vector<CheckStream> streams;
-  CheckSchedulerOptions o;
-  o.shards = shards;
-  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i) {
-    const StreamConfig& s = cfg.watchlist[i];
-    if (s.data.empty())
-      return make_error(Errc::invalid_input, "watchlist." + s.symbol + "." + s.timeframe +
-                                                 ": no data file to replay (set 'data')");
-    auto series = load_csv_bars(s.data, s.tf_ms);
-    if (!series) return series.error();
-    const DataSpan span = data_span({*series}, {s.tf_ms});
-    o.start_ms = i == 0 ? span.first_close_ms : std::min(o.start_ms, span.first_close_ms);
-    o.end_ms = i == 0 ? span.last_close_ms : std::max(o.end_ms, span.last_close_ms);
-    streams.push_back({i, s.tf_ms, -1, i % shards, span.first_close_ms});
-    parts[i % shards].emplace_back(i, make_series_source(std::move(series.value()), s.tf_ms));
-  }
-  auto sched = CheckScheduler::make(streams, o);
-  if (!sched) return sched.error();
-  Loaded out;
-  out.scheduler = std::make_shared<CheckScheduler>(std::move(sched.value()));
-  for (auto& p : parts) out.readers.push_back(std::make_shared<CheckReader>(std::move(p), cfg.publish_bars, resume_ms));
-  return out;
-}
-
-// Live: every stream from its exchange (Binance: the watchlist is pairs in
-// the quote currency), checked at its bar closes on the wall clock.
-Result<Loaded> load_live(const Config& cfg, uint32_t shards, int64_t resume_ms) {
-  auto md = market::MarketData::open(market::options_from_config(cfg.sources));
-  if (!md) return md.error();
-  std::shared_ptr<market::MarketData> shared = std::move(md.value());
-  std::vector<std::vector<LiveStream>> parts(shards);
-  std::vector<CheckStream> streams;
-  CheckSchedulerOptions o;
-  o.simulated = false;
-  o.shards = shards;
-  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i) {
-    const StreamConfig& s = cfg.watchlist[i];
-    streams.push_back({i, s.tf_ms, -1, i % shards});
-    parts[i % shards].push_back({i, "binance", s.symbol, s.tf_ms, s.ma_period});
-  }
-  auto sched = CheckScheduler::make(streams, o);
-  if (!sched) return sched.error();
-  Loaded out;
-  out.scheduler = std::make_shared<CheckScheduler>(std::move(sched.value()));
-  for (auto& p : parts)
-    out.readers.push_back(std::make_shared<LiveFeed>(shared, std::move(p), resume_ms, cfg.publish_bars));
-  return out;
-}
-
 // --- daily breakout jobs (issue 5) ---------------------------------------
 // The universes' recorded daily CSVs are loaded once; a job sees the bars
 // closed by the replay's last decided check (node.resume_ms), or all of
@@ -204,6 +149,8 @@ int run_node(const RunOptions& opt) {
                        "\": `tradernode run` runs modes \"replay\" and \"live\"; backtests run "
                        "with `tradernode backtest`");
 
+  if (cfg.cluster.role == "data") return run_data_node(cfg);  // fetchers + indicators of one shard
+
   // Signals go to one thread that waits for them (no handler runs inside
   // CAF or LMDB code); every thread started from here inherits the mask.
   sigset_t sigs;
@@ -227,7 +174,9 @@ int run_node(const RunOptions& opt) {
   if (Status s = store->ledger().init_account(cfg.account_id, cfg.quote, to_amount(cfg.starting_balance)); !s)
     return fail(1, s.error().message);
 
-  const uint32_t shards = std::max<uint32_t>(1, std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(cfg.watchlist.size())));
+  const bool trading = cfg.cluster.role == "trading";
+  const uint32_t shards = trading ? cfg.cluster.shard_count  // one per data node
+                                  : std::max<uint32_t>(1, std::min<uint32_t>(cfg.shards, static_cast<uint32_t>(cfg.watchlist.size())));
   // Checks up to here were decided before a restart: not again.
   const int64_t resume = stored<int64_t>(*store, kResumeKey).value_or(INT64_MIN);
   const bool live = cfg.mode == "live";
@@ -257,6 +206,8 @@ int run_node(const RunOptions& opt) {
   spec.starting_capital = *capital;
   spec.history = std::move(*history);
   spec.deliverer = make_deliverer(cfg, plan, *store);
+  spec.remote_shards = trading;
+  spec.stream_shard = stream_shards(cfg, shards);
   if (resume != INT64_MIN) {
     spec.resume_ms = resume;
     spec.scheduler->resume(resume);
@@ -270,8 +221,14 @@ int run_node(const RunOptions& opt) {
   // idle) and wake on the first message, where work stealing backs off into
   // sleeps of up to 10 ms (bench/latency shows the difference).
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (trading) prepare_cluster_system(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   Pipeline p = spawn_pipeline(sys, spec);
+  if (trading)  // the data nodes connect to the gateway; the run waits for them
+    if (auto port = start_gateway(sys, cfg, p); !port) {
+      stop_pipeline(p);
+      return fail(1, port.error().message);
+    }
   auto daily_jobs = start_daily_jobs(sys, cfg, store, p.events);  // daily breakout jobs (issue 5)
   if (!daily_jobs) {
     stop_pipeline(p);
@@ -280,7 +237,10 @@ int run_node(const RunOptions& opt) {
 
   std::atomic<bool> stopping{false};
   auto stop = [&] {
-    if (!stopping.exchange(true)) caf::anon_send(p.scheduler, stop_atom::value);
+    if (stopping.exchange(true)) return;
+    caf::anon_send(p.scheduler, stop_atom::value);
+    if (p.remote_shards)  // checks held for absent data nodes must not block the stop
+      for (const auto& link : p.fetchers) caf::anon_send(link, stop_atom::value);
   };
   std::thread sig_thread([&] {
     int sig = 0;

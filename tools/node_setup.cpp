@@ -22,6 +22,20 @@ std::vector<StreamMeta> stream_table(const Config& cfg) {
   return out;
 }
 
+std::vector<uint32_t> stream_shards(const Config& cfg, uint32_t shards) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < cfg.watchlist.size(); ++i)
+    out.push_back(cfg.cluster.clustered() ? shard_of_symbol(cfg.cluster, cfg.watchlist[i].symbol)
+                                          : i % std::max<uint32_t>(shards, 1));
+  return out;
+}
+
+std::vector<std::string> stream_names(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const StreamConfig& s : cfg.watchlist) out.push_back(s.symbol + ":" + s.timeframe);
+  return out;
+}
+
 Status apply_data_override(Config& cfg, const std::string& spec) {
   const auto colon = spec.find(':');
   const auto eq = spec.find('=');

@@ -15,6 +15,13 @@ namespace tn {
 // The watchlist as the actors see it (index = stream id).
 std::vector<StreamMeta> stream_table(const Config& cfg);
 
+// The shard of each stream (by stream id): i % shards in one process; in a
+// cluster ([node] role data/trading) the symbol's explicit assignment or
+// its FNV-1a hash % [cluster] shard_count, the same on every node.
+std::vector<uint32_t> stream_shards(const Config& cfg, uint32_t shards);
+// "name:timeframe" per stream id, as events and status name them.
+std::vector<std::string> stream_names(const Config& cfg);
+
 // "SYMBOL:TF=PATH" (from --data) sets that watchlist entry's data file.
 Status apply_data_override(Config& cfg, const std::string& spec);
 

@@ -12,9 +12,10 @@ namespace tn {
 // JSON mirrors the wire field names (ADL finds these in namespace tn).
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutboxStatus, channel, depth, oldest_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerStatus, shard, state, node, joins, stale_checks, since_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
                                    signal_checks, trades_executed, trades_failed, success_rate,
-                                   portfolio_value, quote, outbox)
+                                   portfolio_value, quote, outbox, role, peers)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionEntry, symbol, asset, quantity, price, value, cost,
                                    unrealized_pnl)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionsBody, quote, positions)
@@ -148,6 +149,16 @@ std::string format_status(const StatusBody& s, int64_t now_ms) {
                       : render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS"}, rows,
                                      {false, false, false, true});
   out += "\n";
+  if (!s.peers.empty()) {  // a trading node: its data nodes, per shard
+    std::vector<std::vector<std::string>> peers;
+    for (const auto& p : s.peers)
+      peers.push_back({std::to_string(p.shard), p.node.empty() ? "-" : p.node,
+                       p.state == "down" ? "down (streams stale)" : p.state,
+                       std::to_string(p.joins), std::to_string(p.stale_checks),
+                       format_age(p.since_ms, now_ms)});
+    out += render_table({"SHARD", "DATA NODE", "STATE", "JOINS", "STALE CHECKS", "SINCE"}, peers,
+                        {true, false, false, true, true, false}) + "\n";
+  }
   if (s.outbox.empty()) return out + "(no notifications waiting)\n";
   std::vector<std::vector<std::string>> waiting;
   for (const auto& o : s.outbox)

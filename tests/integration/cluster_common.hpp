@@ -1,0 +1,84 @@
+#pragma once
+// Shared by the cluster integration tests (issue 6): real tradernode
+// processes in the roles trading and data on loopback, each with its own
+// database, ports from the OS, killed on the way out whatever happens.
+#include <sys/wait.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "config/cluster_config.hpp"
+#include "tests/integration/node_common.hpp"
+
+namespace tn::test {
+
+inline std::vector<StreamSpec> daily_streams(const std::vector<std::string>& symbols) {
+  std::vector<StreamSpec> out;
+  for (const auto& s : symbols) out.push_back({s, "1d", data_dir() + "/binance/" + s + "-1d.csv"});
+  return out;
+}
+
+// A node config of a cluster: make_node's replay node renamed, with its role
+// and [cluster] lines.
+inline NodeSetup make_cluster_node(const std::string& dir, const std::string& name,
+                                   const std::string& role, const std::vector<StreamSpec>& streams,
+                                   int interval_ms, const std::string& cluster_lines) {
+  std::filesystem::create_directories(dir);
+  NodeSetup n = make_node(dir, streams, interval_ms, "role = \"" + role + "\"\n");
+  std::string cfg = read_file(n.config);
+  cfg.replace(cfg.find("name = \"test-node\""), 18, "name = \"" + name + "\"");
+  cfg += "\n[cluster]\n" + cluster_lines;
+  std::ofstream(n.config) << cfg;
+  return n;
+}
+
+inline std::string trading_lines(int port, uint32_t shards, const std::string& peers) {
+  return "listen_port = " + std::to_string(port) + "\nshard_count = " + std::to_string(shards) +
+         "\npeers = [" + peers + "]\n";
+}
+inline std::string data_lines(int port, uint32_t shards, uint32_t index) {
+  return "trading_port = " + std::to_string(port) + "\nshard_count = " + std::to_string(shards) +
+         "\nshard_index = " + std::to_string(index) + "\nretry_max_ms = 200\n";
+}
+
+// A child that is killed (SIGKILL) and reaped if the test leaves early.
+struct Guard {
+  Child c;
+  bool reaped = false;
+  explicit Guard(Child ch) : c(ch) {}
+  Guard(const Guard&) = delete;
+  ProcessResult wait(std::chrono::milliseconds limit) {
+    reaped = true;
+    return wait_process(c, limit);
+  }
+  void kill_now() {
+    ::kill(c.pid, SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+  ~Guard() {
+    if (reaped) return;
+    ::kill(c.pid, SIGKILL);
+    wait_process(c, std::chrono::seconds(10));
+  }
+};
+
+inline nlohmann::json cluster_status(const NodeSetup& n) {
+  auto r = ctl(n, {"status"});
+  if (r.exit_code != 0) return nlohmann::json();
+  return nlohmann::json::parse(r.output);
+}
+
+// Polls the trading node's status until pred(status) holds (bounded).
+template <class Pred>
+bool wait_status(const NodeSetup& n, Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    auto s = cluster_status(n);
+    if (!s.is_null() && pred(s)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+}  // namespace tn::test
