@@ -27,6 +27,7 @@ names=()
 for ((i = 1; i <= $#; i++)); do
   case "${!i}" in
     --suite) j=$((i + 1)); suite=${!j} ;;
+    --no-suite | --timeout-multiplier | --num-processes) i=$((i + 1)) ;;  # their value is no test name
     -*) ;;
     *) [ "${!i}" != "$suite" ] && names+=("${!i}") ;;  # a test by name
   esac
