@@ -3,10 +3,15 @@
 # (clang, release optimisation, frame pointers, line tables). For the actor
 # code above all: CAF's workers, the control thread, the signal thread, the
 # detached fetchers and deliverer, and the store they share.
-#   scripts/tsan.sh [meson test args...]      default: every suite
-# CAF (libcaf_core.so from Debian) is not instrumented, so TSan cannot see
-# the synchronisation inside it (its mailboxes are lock-free atomics in the
-# library): scripts/tsan.supp names what that hides, and nothing of ours.
+#   scripts/tsan.sh [meson test args...]      default: --suite unit
+# The unit suite passes (scripts/tsan.supp: libzmq's own hand-over only).
+# The integration suite runs the CAF node and does NOT pass: Debian's
+# libcaf_core.so is not instrumented, so TSan cannot see the hand-over of a
+# message from one worker to another (lock-free atomics inside the library)
+# and reports every message's bytes as a race (458 reports in one backtest
+# of config/backtest.toml, all sampled ones in CAF's message tuples,
+# intrusive pointers and behaviours). Checking the actors needs CAF itself
+# built with -fsanitize=thread.
 # Prints `tsan: tests: N passed, N failed` and `tsan: build Ns, tests Ns, ok|FAILED`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +24,7 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/s
 start=$(date +%s)
 ninja -C $dir -j2 || { echo "tsan: build FAILED"; exit 1; }
 built=$(date +%s)
+[ $# -eq 0 ] && set -- --suite unit
 meson test -C $dir --no-rebuild --print-errorlogs --num-processes 2 --timeout-multiplier 6 "$@"
 status=$?
 done_at=$(date +%s)
