@@ -131,7 +131,11 @@ void try_advance(Self* self) {
 void place(Self* self, const Intent& in) {
   auto& st = self->state;
   OrderRequest req = st.core->make_order(in, st.book);
-  self->request(st.executor, std::chrono::seconds(30), std::move(req))
+  // No timeout: the executor is local and always answers (an error when the
+  // ledger refuses, request_receiver_down if it died). A timeout would cost
+  // two wake-ups of CAF's clock thread per order (set, cancel), which on a
+  // busy node delays other threads (bench/latency).
+  self->request(st.executor, caf::infinite, std::move(req))
       .await(
           [=](OrderResult& r) {
             auto& s = self->state;

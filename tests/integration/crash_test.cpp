@@ -7,7 +7,6 @@
 
 #include <random>
 
-#include "storage/reconcile.hpp"
 #include "tests/integration/node_common.hpp"
 
 using namespace tn;
@@ -19,14 +18,7 @@ BOOST_AUTO_TEST_CASE(fifty_sigkills_during_a_replay_lose_and_double_nothing) {
                                   {"ETHUSDT", "1d", data_dir() + "/binance/ETHUSDT-1d.csv"}};
   // Reference: the same data without interruption (a backtest makes the
   // same trades as a replay: integration_node checks that).
-  const std::string bt_cfg = t.path() + "/bt.toml";
-  std::ofstream(bt_cfg) << make_config(streams);
-  auto bt = run_backtest(bt_cfg, t.path() + "/bt");
-  BOOST_REQUIRE_MESSAGE(bt.exit_code == 0, bt.output);
-  std::vector<std::string> expected;
-  auto rows = read_csv(t.path() + "/bt/trades.csv");
-  for (size_t i = 1; i < rows.size(); ++i)
-    if (rows[i].size() > 5) expected.push_back(rows[i][0] + " " + rows[i][1] + " " + rows[i][3] + " " + rows[i][5]);
+  const auto expected = backtest_fills(streams, t.path());
   BOOST_REQUIRE(expected.size() > 100u);
 
   // A durable node, paced so that 50 kills land all through the data.
@@ -54,16 +46,5 @@ BOOST_AUTO_TEST_CASE(fifty_sigkills_during_a_replay_lose_and_double_nothing) {
   const auto fills = ledger_fills(n.db, "acct-1");
   BOOST_TEST(fills == expected, boost::test_tools::per_element());
 
-  storage::OpenOptions o;
-  o.path = n.db;
-  auto store = storage::Store::open(o);
-  BOOST_REQUIRE(store.ok());
-  auto rec = storage::reconcile((*store)->ledger(), "acct-1");
-  BOOST_REQUIRE(rec.ok());
-  BOOST_TEST(rec->ok);
-  for (const auto& p : rec->problems) BOOST_TEST_MESSAGE(p);
-  auto chain = (*store)->events().verify_chain();
-  BOOST_REQUIRE(chain.ok());
-  BOOST_TEST(chain->ok);
-  BOOST_TEST(chain->checked > 1000u);
+  BOOST_TEST(verify_offline(n.db, "acct-1") > 1000u);
 }

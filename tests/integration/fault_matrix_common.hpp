@@ -12,42 +12,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "storage/reconcile.hpp"
 #include "tests/integration/node_common.hpp"
 
 namespace tn::test {
-
-// The fills a backtest of the same streams makes (integration_node shows a
-// replay makes the same): the unfaulted reference, "bar_open symbol side qty".
-inline std::vector<std::string> backtest_fills(const std::vector<StreamSpec>& streams, const std::string& dir) {
-  const std::string cfg = dir + "/reference.toml";
-  std::ofstream(cfg) << make_config(streams);
-  auto bt = run_backtest(cfg, dir + "/reference");
-  BOOST_REQUIRE_MESSAGE(bt.exit_code == 0, bt.output);
-  std::vector<std::string> out;
-  auto rows = read_csv(dir + "/reference/trades.csv");
-  for (size_t i = 1; i < rows.size(); ++i)
-    if (rows[i].size() > 5) out.push_back(rows[i][0] + " " + rows[i][1] + " " + rows[i][3] + " " + rows[i][5]);
-  return out;
-}
-
-// What `traderctl verify` checks, on a stopped node's database: the ledger
-// reconciles with its order history and the event log's chain holds.
-inline void verify_offline(const std::string& db, const std::string& account) {
-  storage::OpenOptions o;
-  o.path = db;
-  o.durable = false;
-  auto store = storage::Store::open(o);
-  BOOST_REQUIRE_MESSAGE(store.ok(), (store.ok() ? std::string() : store.error().message));
-  auto rec = storage::reconcile((*store)->ledger(), account);
-  BOOST_REQUIRE(rec.ok());
-  BOOST_TEST(rec->ok);
-  for (const auto& p : rec->problems) BOOST_TEST_MESSAGE(p);
-  auto chain = (*store)->events().verify_chain();
-  BOOST_REQUIRE(chain.ok());
-  BOOST_TEST(chain->ok);
-  for (const auto& p : chain->problems) BOOST_TEST_MESSAGE(p);
-}
 
 // `traderctl verify` on a running node: chain and ledger both ok.
 inline void verify_running(const NodeSetup& n) {

@@ -31,14 +31,7 @@ BOOST_AUTO_TEST_CASE(a_replay_and_a_backtest_of_the_same_data_make_the_same_trad
   auto run = wait_process(start_node(n), std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
 
-  const std::string bt_cfg = t.path() + "/bt.toml";
-  std::ofstream(bt_cfg) << make_config(streams);
-  auto bt = run_backtest(bt_cfg, t.path() + "/bt");
-  BOOST_REQUIRE_MESSAGE(bt.exit_code == 0, bt.output);
-  std::vector<std::string> expected;
-  auto rows = read_csv(t.path() + "/bt/trades.csv");
-  for (size_t i = 1; i < rows.size(); ++i)
-    if (rows[i].size() > 5) expected.push_back(rows[i][0] + " " + rows[i][1] + " " + rows[i][3] + " " + rows[i][5]);
+  const auto expected = backtest_fills(streams, t.path());
   const auto replayed = ledger_fills(n.db, "acct-1");
   BOOST_TEST(expected.size() > 50u);
   BOOST_TEST(replayed == expected, boost::test_tools::per_element());
