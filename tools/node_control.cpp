@@ -92,7 +92,11 @@ ControlReply set_pause(const NodeControlContext& ctx, const ControlRequest& req,
   // Durable first: the flag must survive a restart.
   if (Status s = ctx.store->state().put(kPauseKey, encode(mode)); !s)
     return fail(req, "cannot store the pause flag: " + s.error().message);
-  caf::anon_send(ctx.pipeline->arbiter, pause_atom::value, mode);
+  // Asked, not told: the reply comes once the arbiter has the new mode, so
+  // the control.action event (logged after this returns) follows it and at
+  // most the one instant being decided then is decided after it.
+  if (auto in_force = ask(ctx, ctx.pipeline->arbiter, pause_atom::value, mode); !in_force)
+    return fail(req, "the arbiter did not take the pause: " + in_force.error().message);
   return ack(req, mode == pause_mode::running ? "resumed"
                   : mode == pause_mode::paused ? "paused" : "paused (entries only: SELLs go on)");
 }

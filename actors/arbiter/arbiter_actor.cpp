@@ -135,8 +135,12 @@ void place(Self* self, const Intent& in) {
   // ledger refuses, request_receiver_down if it died). A timeout would cost
   // two wake-ups of CAF's clock thread per order (set, cancel), which on a
   // busy node delays other threads (bench/latency).
+  // then, not await: while the order is out, the arbiter still answers
+  // pause and status (a pause must not wait behind a run of windows that
+  // each place orders), and takes new windows into `pending`; `busy` keeps
+  // the decisions themselves one at a time and in order.
   self->request(st.executor, caf::infinite, std::move(req))
-      .await(
+      .then(
           [=](OrderResult& r) {
             auto& s = self->state;
             // A duplicate was applied before a restart: the book (loaded
@@ -250,11 +254,14 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
       },
       // Takes effect from the next instant planned: an order of the instant
       // being placed completes (decisions are finished or abandoned whole).
+      // The answer (the mode, as msgpack) tells the control endpoint it is
+      // in force, so the control.action event it logs comes after it.
       [=](pause_atom, const std::string& mode) {
         auto& p = self->state.pause;
         p = mode == pause_mode::paused         ? PauseMode::paused
             : mode == pause_mode::entries_only ? PauseMode::entries_only
                                                : PauseMode::running;
+        return encode(mode);
       },
       [=](status_atom) {
         const auto& s = self->state;
