@@ -79,6 +79,16 @@ inline bool wait_control(const NodeSetup& n, std::chrono::milliseconds limit = s
   return false;
 }
 
+// wait_control, and when the node never answered: its exit code and what it
+// printed (a sanitizer's report, an error), instead of a bare "false".
+inline void require_control(const NodeSetup& n, const Child& node) {
+  if (wait_control(n)) return;
+  auto r = wait_process(node, std::chrono::seconds(10));
+  const std::string tail = r.output.size() > 4000 ? r.output.substr(r.output.size() - 4000) : r.output;
+  BOOST_FAIL("the node never answered status; exit code " << r.exit_code << (r.timed_out ? " (killed)" : "")
+                                                          << ", its output:\n" << tail);
+}
+
 struct LoggedEvent {
   uint64_t seq = 0;
   std::string type;

@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_br
   TempDir t;
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 3);
   Child node = start_node(n);
-  BOOST_REQUIRE(wait_control(n));
+  require_control(n, node);
   auto s = status_of(n);
   BOOST_TEST(s["mode"] == "replay");
   BOOST_TEST(s["paused"] == false);
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(the_paused_flag_survives_a_restart_and_a_second_node_is_ref
   TempDir t;
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 20);
   Child node = start_node(n);
-  BOOST_REQUIRE(wait_control(n));
+  require_control(n, node);
   auto second = run_process({tradernode_bin(), "run", "--config", n.config}, std::chrono::seconds(20));
   BOOST_TEST(second.exit_code == 1);
   BOOST_TEST(second.output.find("another tradernode") != std::string::npos, second.output);
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(the_paused_flag_survives_a_restart_and_a_second_node_is_ref
   BOOST_REQUIRE_EQUAL(wait_process(node, std::chrono::seconds(30)).exit_code, 0);
 
   Child again = start_node(n);
-  BOOST_REQUIRE(wait_control(n));
+  require_control(n, again);
   BOOST_TEST(status_of(n)["pause_mode"] == "entries_only");
   kill(again.pid, SIGTERM);  // graceful, like systemd's stop
   auto end = wait_process(again, std::chrono::seconds(30));
@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(tradersub_from_the_start_sees_every_event_once_in_order) {
   TempDir t;
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 2);
   Child node = start_node(n);
-  BOOST_REQUIRE(wait_control(n));
+  require_control(n, node);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // history to catch up on
   auto sub = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
                           "--timeout-ms", "3000"},
@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_control_endpoint_gets_errors_and_the_node_go
   TempDir t;
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 50);
   Child node = start_node(n);
-  BOOST_REQUIRE(wait_control(n));
+  require_control(n, node);
   {
     zmq::context_t ctx;
     for (const std::string& bad : {std::string("\xc1\xff garbage"), std::string("\x85\xa1v"),
