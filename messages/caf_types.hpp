@@ -24,6 +24,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(tn, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tn, (tn::BalancesView))
   CAF_ADD_TYPE_ID(tn, (tn::RunResult))
   CAF_ADD_TYPE_ID(tn, (tn::Progress))
+  CAF_ADD_TYPE_ID(tn, (tn::EventDraft))
+  CAF_ADD_TYPE_ID(tn, (tn::PlaceOrder))
   CAF_ADD_TYPE_ID(tn, (tn::CheckRequest))
 CAF_END_TYPE_ID_BLOCK(tn)
 
@@ -155,6 +157,16 @@ typename Inspector::result_type inspect(Inspector& f, Progress& x) {
   return f(caf::meta::type_name("Progress"), x.bars, x.sim_time_ms);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, EventDraft& x) {
+  return f(caf::meta::type_name("EventDraft"), x.type, x.body, x.ts_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PlaceOrder& x) {
+  return f(caf::meta::type_name("PlaceOrder"), x.order, x.before);
+}
+
 static_assert(caf::has_type_id<BarWindow>::value);
 static_assert(caf::has_type_id<SnapshotWindow>::value);
 static_assert(caf::has_type_id<SignalWindow>::value);
@@ -164,6 +176,8 @@ static_assert(caf::has_type_id<PortfolioFeed>::value);
 static_assert(caf::has_type_id<BalancesView>::value);
 static_assert(caf::has_type_id<RunResult>::value);
 static_assert(caf::has_type_id<Progress>::value);
+static_assert(caf::has_type_id<EventDraft>::value);
+static_assert(caf::has_type_id<PlaceOrder>::value);
 static_assert(caf::has_type_id<CheckRequest>::value);
 
 }  // namespace tn

@@ -82,6 +82,26 @@ struct ScheduleView {
   MSGPACK_DEFINE_MAP(now_ms, checks, streams);
 };
 
+// An event logged in the same ledger transaction as an order: the signal
+// events of the order's instant travel with its first order, so signals and
+// fill are one commit (one fsync on a durable node) and a crash keeps both
+// or neither.
+struct EventDraft {
+  std::string type;
+  std::string body;  // msgpack bytes of the event body
+  int64_t ts_ns = 0;
+  MSGPACK_DEFINE_MAP(type, body, ts_ns);
+};
+
+// The arbiter's order to the executor: the order, and the events to log
+// just before its trade event (not logged again when the order is a
+// duplicate: they were logged with it the first time).
+struct PlaceOrder {
+  OrderRequest order;
+  std::vector<EventDraft> before;
+  MSGPACK_DEFINE_MAP(order, before);
+};
+
 // Progress of a long run, for a terminal.
 struct Progress {
   uint64_t bars = 0;

@@ -27,23 +27,6 @@ Result<uint64_t> last_seq_in(detail::Txn& txn) {
   return fmt::from_be64(key);
 }
 
-// A draft fit to be stored: a topic and exactly one msgpack object as body.
-Status check_draft(const EventLog::Draft& d) {
-  if (d.type.empty() || d.type.size() > kMaxTypeBytes)
-    return make_error(Errc::invalid_input, "event type must be 1.." +
-                                               std::to_string(kMaxTypeBytes) + " bytes");
-  try {
-    std::size_t off = 0;
-    auto oh = msgpack::unpack(d.body.data(), d.body.size(), off, nullptr, nullptr,
-                            decode_limits(d.body.size()));
-    if (off != d.body.size())
-      return make_error(Errc::invalid_input, "event body of '" + d.type + "' has trailing bytes");
-  } catch (const std::exception& e) {
-    return make_error(Errc::invalid_input,
-                      "event body of '" + d.type + "' is not msgpack: " + e.what());
-  }
-  return Status::OK();
-}
 
 using Link = std::string;  // format::kChainLinkBytes bytes
 
@@ -68,6 +51,24 @@ Link zero_link() { return Link(fmt::kChainLinkBytes, '\0'); }
 }  // namespace
 
 namespace detail {
+
+// A draft fit to be stored: a topic and exactly one msgpack object as body.
+Status check_draft(const EventLog::Draft& d) {
+  if (d.type.empty() || d.type.size() > kMaxTypeBytes)
+    return make_error(Errc::invalid_input, "event type must be 1.." +
+                                               std::to_string(kMaxTypeBytes) + " bytes");
+  try {
+    std::size_t off = 0;
+    auto oh = msgpack::unpack(d.body.data(), d.body.size(), off, nullptr, nullptr,
+                            decode_limits(d.body.size()));
+    if (off != d.body.size())
+      return make_error(Errc::invalid_input, "event body of '" + d.type + "' has trailing bytes");
+  } catch (const std::exception& e) {
+    return make_error(Errc::invalid_input,
+                      "event body of '" + d.type + "' is not msgpack: " + e.what());
+  }
+  return Status::OK();
+}
 
 Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
   auto last = last_seq_in(txn);
@@ -102,7 +103,7 @@ Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
 }  // namespace detail
 
 Result<uint64_t> EventLog::append(const Draft& draft) {
-  if (Status s = check_draft(draft); !s) return s.error();
+  if (Status s = detail::check_draft(draft); !s) return s.error();
   return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) {
     return detail::append_event(txn, draft);
   });
@@ -110,7 +111,7 @@ Result<uint64_t> EventLog::append(const Draft& draft) {
 
 Result<std::vector<uint64_t>> EventLog::append_batch(const std::vector<Draft>& drafts) {
   for (const auto& d : drafts)
-    if (Status s = check_draft(d); !s) return s.error();
+    if (Status s = detail::check_draft(d); !s) return s.error();
   if (drafts.empty()) return std::vector<uint64_t>{};
   return detail::try_write(core_, kLabel,
                            [&](detail::WriteTxn& txn) -> Result<std::vector<uint64_t>> {

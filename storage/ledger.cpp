@@ -136,7 +136,8 @@ TradeEvent trade_event(const OrderResult& r) {
 
 // The body of apply(), inside its write txn.
 Result<OrderResult> apply_in(detail::WriteTxn& txn, const OrderRequest& req,
-                             const LedgerRules& rules, int64_t ts_ns) {
+                             const LedgerRules& rules, int64_t ts_ns,
+                             const std::vector<EventLog::Draft>& before) {
   const auto& t = txn.t();
   auto prior = txn.get(t.orders, req.order_id, fmt::kOrders);
   if (!prior) return prior.error();
@@ -153,6 +154,8 @@ Result<OrderResult> apply_in(detail::WriteTxn& txn, const OrderRequest& req,
   if (!base) return base.error();
   OrderResult res = evaluate_order(req, rules, *quote, *base);
 
+  for (const EventLog::Draft& d : before)
+    if (auto s = detail::append_event(txn, d); !s) return s.error();
   auto seq = detail::append_event(
       txn, {res.filled ? topic::trade_fill : topic::trade_rejected, encode(trade_event(res)), ts_ns});
   if (!seq) return seq.error();
@@ -212,11 +215,14 @@ Result<std::map<std::string, Amount>> Ledger::balances(const std::string& accoun
   return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_balances(txn, account); });
 }
 
-Result<OrderResult> Ledger::apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns) {
+Result<OrderResult> Ledger::apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns,
+                                  const std::vector<EventLog::Draft>& before) {
   if (Status s = check_request(req); !s) return s.error();
   if (Status s = validate_rules(rules); !s) return s.error();
+  for (const EventLog::Draft& d : before)
+    if (Status s = detail::check_draft(d); !s) return s.error();
   return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) {
-    return apply_in(txn, req, rules, ts_ns);
+    return apply_in(txn, req, rules, ts_ns, before);
   });
 }
 

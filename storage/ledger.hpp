@@ -11,6 +11,7 @@
 #include "common/amount.hpp"
 #include "common/error.hpp"
 #include "messages/orders.hpp"
+#include "storage/event_log.hpp"
 #include "storage/paper_broker.hpp"
 
 namespace tn::storage {
@@ -44,9 +45,13 @@ class Ledger {
   // A rejection is an OrderResult with filled = false, stored like a fill.
   // Idempotent on req.order_id: an id applied before returns the stored
   // result with duplicate = true and changes nothing.
+  // `before`: events logged in the same transaction just ahead of the
+  // trade event (the signals of the order's instant), skipped with the rest
+  // when the order is a duplicate.
   // Errors: invalid_input (request without id/account/assets, bad rules,
   // a corrupted stored record), storage_full (nothing of the order is kept).
-  Result<OrderResult> apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns);
+  Result<OrderResult> apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns,
+                            const std::vector<EventLog::Draft>& before = {});
 
   // The stored result of order_id (duplicate = false), or nullopt.
   Result<std::optional<OrderResult>> find_order(const std::string& order_id);

@@ -193,6 +193,9 @@ auto with_read(Core& core, F&& f) -> decltype(f(std::declval<ReadTxn&>())) {
 // seq = last key + 1, read inside this write txn. draft.body is trusted to
 // be one msgpack object.
 Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft);
+// What append_event trusts: a type of 1..kMaxTypeBytes and exactly one
+// msgpack object as body. Callers check outside the write txn.
+Status check_draft(const EventLog::Draft& draft);
 
 // The notify hook of append_event (storage/outbox.cpp): writes one outbox
 // row per channel the Store's router names for type, inside txn.

@@ -39,6 +39,9 @@ struct ArbiterState {
   std::vector<Intent> plan;
   size_t step = 0;
   PortfolioFeed feed;
+  // The current instant's signal events, logged with its first order (one
+  // commit for both); empty once that order is out.
+  std::vector<EventDraft> carry;
   uint64_t window = 0;
   int64_t end_ms = 0;
   bool failed = false;
@@ -130,7 +133,8 @@ void try_advance(Self* self) {
 
 void place(Self* self, const Intent& in) {
   auto& st = self->state;
-  OrderRequest req = st.core->make_order(in, st.book);
+  PlaceOrder req{st.core->make_order(in, st.book), std::move(st.carry)};
+  st.carry.clear();
   // No timeout: the executor is local and always answers (an error when the
   // ledger refuses, request_receiver_down if it died). A timeout would cost
   // two wake-ups of CAF's clock thread per order (set, cancel), which on a
@@ -176,7 +180,9 @@ void decide_next(Self* self) {
     st.plan = st.core->plan_instant(st.instants[st.instant++], st.book, st.pause);
     st.step = 0;
     std::vector<storage::EventLog::Draft> drafts;
+    bool orders = false;
     for (const Intent& in : st.plan) {
+      orders = orders || !in.dropped;
       SignalEvent e = st.core->signal_event(in);
       const std::string& type = in.dropped ? topic::signal_dropped
                                 : e.side == kBuy ? topic::signal_buy
@@ -184,6 +190,11 @@ void decide_next(Self* self) {
       drafts.push_back({type, encode(e), e.close_time_ms * 1'000'000});
       st.result.signal_log.push_back(std::move(e));
       ++st.result.signals;
+    }
+    if (orders) {  // logged by the executor with the first order
+      st.carry.clear();
+      for (auto& d : drafts) st.carry.push_back({std::move(d.type), std::move(d.body), d.ts_ns});
+      continue;
     }
     log_events(self, std::move(drafts));
     if (st.failed) return;

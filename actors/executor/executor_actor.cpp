@@ -1,6 +1,7 @@
 // The executor's CAF shell: the paper broker. Each order is applied to the
-// ledger in one LMDB transaction (balances, order, transaction record and
-// the trade event together), idempotent by order id.
+// ledger in one LMDB transaction (the events that precede it, balances,
+// order, transaction record and the trade event together), idempotent by
+// order id.
 #include "actors/pipeline.hpp"
 #include "storage/store.hpp"
 
@@ -12,9 +13,13 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
   const storage::LedgerRules rules{min_trade_value, fee_rate};
   auto act = std::make_shared<Activity>();
   return {
-      [=](const OrderRequest& req) -> caf::result<OrderResult> {
+      [=](const PlaceOrder& p) -> caf::result<OrderResult> {
         act->touch();
-        auto r = store->ledger().apply(req, rules, req.decided_at_ms * 1'000'000);
+        const OrderRequest& req = p.order;
+        std::vector<storage::EventLog::Draft> before;
+        before.reserve(p.before.size());
+        for (const EventDraft& d : p.before) before.push_back({d.type, d.body, d.ts_ns});
+        auto r = store->ledger().apply(req, rules, req.decided_at_ms * 1'000'000, before);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
         if (!r->duplicate) self->send(events, events_atom::value, r->event_seq);
         return std::move(r.value());

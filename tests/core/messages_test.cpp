@@ -7,6 +7,7 @@
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"
+#include "messages/internal.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
 
@@ -52,6 +53,13 @@ BOOST_AUTO_TEST_CASE(every_message_round_trips) {
   BOOST_TEST(sw2.candidates[0].side == kSideSell);
   BOOST_TEST(sw2.candidates[0].distance == 3.0);
   BOOST_TEST(sw2.marks[0].price == 8.5);
+  PlaceOrder po{sample_result().request, {EventDraft{"signal.buy", std::string("\x80", 1), 7}}};
+  auto po2 = round_trip(po);
+  BOOST_TEST(po2.order.order_id == "id1");
+  BOOST_REQUIRE(po2.before.size() == 1u);
+  BOOST_TEST(po2.before[0].type == "signal.buy");
+  BOOST_TEST(po2.before[0].body == std::string("\x80", 1));
+  BOOST_TEST(po2.before[0].ts_ns == 7);
   auto r2 = round_trip(sample_result());
   BOOST_TEST(r2.request.order_id == "id1");
   BOOST_TEST(r2.request.quote_amount == 3000 * kAmountScale);

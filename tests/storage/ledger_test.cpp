@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"
 #include "storage/paper_broker.hpp"
@@ -162,6 +163,41 @@ BOOST_AUTO_TEST_CASE(same_order_twice_is_a_no_op_returning_the_first_result) {
   BOOST_REQUIRE(third.ok());
   BOOST_CHECK(third->duplicate);
   BOOST_CHECK_EQUAL(*s->events().last_seq(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(events_before_an_order_share_its_transaction_and_its_idempotence) {
+  TempDir dir;
+  auto s = open_store(dir.path);
+  Ledger& l = s->ledger();
+  BOOST_REQUIRE(l.init_account("acct", "USDT", 1000 * kUsdt).ok());
+  const std::vector<EventLog::Draft> signals{{"signal.buy", encode(SignalEvent{}), 7},
+                                             {"signal.dropped", encode(SignalEvent{}), 7}};
+  const auto req = order("acct", kBuy, 1000, 50000.0, 100 * kUsdt);
+  auto first = l.apply(req, kRules, 9, signals);
+  BOOST_REQUIRE_MESSAGE(first.ok(), why(first));
+  // The signals come right before the trade event, in the order given.
+  BOOST_CHECK_EQUAL(first->event_seq, 3u);
+  std::string type;
+  (void)event_at(*s, 3, &type);
+  BOOST_CHECK_EQUAL(type, "trade.fill");
+  auto logged = s->events().read_from(1, 10);
+  BOOST_REQUIRE(logged.ok());
+  BOOST_REQUIRE_EQUAL(logged->size(), 3u);
+  BOOST_CHECK_EQUAL(decode_envelope((*logged)[0].second)->header.type, "signal.buy");
+  BOOST_CHECK_EQUAL(decode_envelope((*logged)[1].second)->header.type, "signal.dropped");
+  // The same order again (a restart re-deciding its instant): nothing new,
+  // neither the trade nor its signals.
+  auto again = l.apply(req, kRules, 9, signals);
+  BOOST_REQUIRE(again.ok());
+  BOOST_CHECK(again->duplicate);
+  BOOST_CHECK_EQUAL(*s->events().last_seq(), 3u);
+  // A draft the log refuses fails the whole order: no trade, no signal.
+  const auto req2 = order("acct", kBuy, 2000, 50000.0, 100 * kUsdt);
+  auto bad = l.apply(req2, kRules, 10, {{"", "x", 1}});
+  BOOST_CHECK(!bad.ok());
+  BOOST_CHECK_EQUAL(*s->events().last_seq(), 3u);
+  BOOST_CHECK(!l.find_order(req2.order_id)->has_value());
+  BOOST_CHECK_EQUAL(l.orders("acct")->size(), 1u);
 }
 
 BOOST_AUTO_TEST_CASE(rejections_are_recorded_with_their_event_and_idempotent) {
