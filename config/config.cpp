@@ -51,6 +51,9 @@ void read_node(const Section& s, Config& c) {
   s.integer("db_map_size_mb", c.db_map_size_mb, 1, int64_t{1} << 24);
   if (!s.boolean("db_durable", c.db_durable)) c.db_durable = c.mode != "backtest";
   s.integer("replay_interval_ms", c.replay_interval_ms, 0, 3'600'000);
+  if (s.str("at_end", c.at_end))
+    require(s, "at_end", c.at_end == "exit" || c.at_end == "stay",
+            "must be exit or stay, got \"" + c.at_end + "\"");
   s.str("log_file", c.log_file);
   if (s.str("role", c.cluster.role))
     require(s, "role", c.cluster.role == "all" || c.cluster.role == "data" || c.cluster.role == "trading",
@@ -217,7 +220,7 @@ Config build(const toml::table& root, const std::string& name) {
   c.db_durable = c.mode != "backtest";
   if (top.node("node"))
     read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
-                               "replay_interval_ms", "log_file", "role"}),
+                               "replay_interval_ms", "at_end", "log_file", "role"}),
               c);
   if (top.node("cluster"))
     read_cluster(name, section("cluster", {"listen_host", "listen_port", "trading_host", "trading_port",

@@ -36,6 +36,9 @@ struct Config {
   uint64_t db_map_size_mb = 1024;
   bool db_durable = true;  // false: MDB_NOSYNC (backtests default to false, see loader)
   int64_t replay_interval_ms = 50;  // replay: wall time between two checks (0: as fast as it goes)
+  // replay: at the end of the data, "exit" (with the summary) or "stay" up,
+  // serving the control endpoint and the stream, until stopped.
+  std::string at_end = "exit";
   std::string log_file;             // also log here (appending: logrotate's copytruncate works)
 
   // [account]

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -236,8 +238,14 @@ int run_node(const RunOptions& opt) {
   }
 
   std::atomic<bool> stopping{false};
+  std::mutex stop_mu;  // with stop_cv: wakes a node staying up after its data (at_end = "stay")
+  std::condition_variable stop_cv;
   auto stop = [&] {
-    if (stopping.exchange(true)) return;
+    {
+      std::lock_guard<std::mutex> g(stop_mu);
+      if (stopping.exchange(true)) return;
+    }
+    stop_cv.notify_all();
     caf::anon_send(p.scheduler, stop_atom::value);
     if (p.remote_shards)  // checks held for absent data nodes must not block the stop
       for (const auto& link : p.fetchers) caf::anon_send(link, stop_atom::value);
@@ -295,15 +303,25 @@ int run_node(const RunOptions& opt) {
   else
     code = fail(1, "node stopped: " + r.error().message);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BacktestSummary summary = summarize(result, seconds);
+  std::vector<storage::EventLog::Draft> tail;
+  if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_ms() * 1'000'000});
+  // at_end = "stay": the summary now, then the control endpoint and the
+  // stream serve on (status, positions, a slow subscriber's replay) until
+  // traderctl stop or a signal. Waiting on a condition variable: no CPU.
+  if (code == 0 && !stopping && cfg.at_end == "stay") {
+    if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
+    tail.clear();
+    spdlog::info("end of the recorded data: staying up (at_end = \"stay\") until traderctl stop or a signal");
+    std::unique_lock<std::mutex> lk(stop_mu);
+    stop_cv.wait(lk, [&] { return stopping.load(); });
+  }
 
   // The control thread stops before the last events: an action it is still
   // logging (the `stop` that ended the run, say) lands before node.stop,
   // which is always the log's last event.
   control_done = true;
   control_thread.join();
-  BacktestSummary summary = summarize(result, seconds);
-  std::vector<storage::EventLog::Draft> tail;
-  if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_ms() * 1'000'000});
   const std::string why = code != 0 ? "failed" : stopping ? "stopped" : "end of the recorded data";
   tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_ms() * 1'000'000});
   if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());

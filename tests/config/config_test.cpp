@@ -90,6 +90,7 @@ BOOST_AUTO_TEST_CASE(minimal_config_gets_the_defaults) {
   const Config d;
   BOOST_TEST(r->node_name == d.node_name);
   BOOST_TEST(r->mode == "backtest");
+  BOOST_TEST(r->at_end == "exit");
   BOOST_TEST(!r->db_durable);  // backtest default
   BOOST_TEST(r->account_id == "default");
   BOOST_TEST(r->starting_balance == d.starting_balance);
@@ -110,6 +111,7 @@ mode = "replay"
 db_path = "/tmp/x.lmdb"
 db_map_size_mb = 64
 db_durable = false
+at_end = "stay"
 [account]
 id = "acct-1"
 starting_balance = 2500.5
@@ -149,6 +151,7 @@ data = "eth.csv"
   BOOST_TEST(c.allocation.size() == 2u);  // replaces the built-in table
   BOOST_TEST(c.allocation_for("1h") == 1.0);
   BOOST_TEST(c.allocation_for("4h") == 0.05);
+  BOOST_TEST(c.at_end == "stay");
   BOOST_TEST(c.publish_bars);
   BOOST_TEST(c.wait_subscribers == 2u);
   BOOST_TEST(c.send_hwm == 0u);
@@ -207,6 +210,8 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_named) {
   };
   BOOST_TEST(starts_with(err("node", "mode = \"paper\""),
                          "config.toml: key 'node.mode' must be one of backtest, replay, live"));
+  BOOST_TEST(starts_with(err("node", "at_end = \"wait\""),
+                         "config.toml: key 'node.at_end' must be exit or stay, got \"wait\""));
   BOOST_TEST(starts_with(err("node", "db_map_size_mb = 0"),
                          "config.toml: key 'node.db_map_size_mb' must be in [1, "));
   BOOST_TEST(

@@ -63,6 +63,14 @@ struct Guard {
   }
 };
 
+// A data node ends by itself once the trading node's run has ended; if it
+// does not, its last words (the tail of its output) say why.
+inline void expect_ends_by_itself(Guard& g, const std::string& name) {
+  const ProcessResult r = g.wait(std::chrono::seconds(20));
+  const size_t from = r.output.size() > 3000 ? r.output.size() - 3000 : 0;
+  BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << r.output.substr(from));
+}
+
 inline nlohmann::json cluster_status(const NodeSetup& n) {
   auto r = ctl(n, {"status"});
   if (r.exit_code != 0) return nlohmann::json();

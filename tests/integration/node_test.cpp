@@ -47,6 +47,38 @@ BOOST_AUTO_TEST_CASE(a_replay_and_a_backtest_of_the_same_data_make_the_same_trad
   BOOST_TEST(log.back().body["reason"] == "end of the recorded data");
 }
 
+// at_end = "stay": the summary at the end of the data, then the node serves
+// on (status, positions) without deciding anything more, until stopped.
+BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
+  TempDir t;
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 0, "at_end = \"stay\"\n");
+  Child node = start_node(n);
+  require_control(n, node);
+  // The summary, from the log or live: the data is done.
+  auto summary = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
+                              "--topic", "replay.summary", "--count", "1"},
+                             std::chrono::seconds(60));
+  BOOST_REQUIRE_MESSAGE(summary.exit_code == 0, summary.output);
+  const auto line = summary.output.substr(summary.output.find("{\"body\""));
+  const uint64_t trades = nlohmann::json::parse(line.substr(0, line.find('\n')))["body"]["trades"];
+  BOOST_TEST(trades > 0u);
+  // Still up and answering, with nothing more to decide.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  BOOST_TEST(kill(node.pid, 0) == 0);
+  const auto s = status_of(n);
+  BOOST_TEST(s["trades_executed"] == trades);
+  BOOST_TEST(ctl(n, {"positions"}).exit_code == 0);
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  auto run = wait_process(node, std::chrono::seconds(30));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  const auto log = read_log(n.db);
+  BOOST_REQUIRE(log.size() > 3u);
+  BOOST_TEST(log[log.size() - 3].type == "replay.summary");
+  BOOST_TEST(log[log.size() - 2].type == "control.action");
+  BOOST_TEST(log.back().type == "node.stop");
+  BOOST_TEST(log.back().body["reason"] == "stopped");
+}
+
 BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_brings_them_back) {
   TempDir t;
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 3);
