@@ -84,6 +84,11 @@ struct Options {
 
 constexpr uint64_t kReplayPage = 1000;
 constexpr auto kReplayTimeout = std::chrono::seconds(10);
+// --from: after this much silence the log is asked once for what follows the
+// last seq printed. ZeroMQ may have dropped the stream's tail for a slow
+// reader, and no later event would show that gap.
+constexpr auto kTailCheck = std::chrono::milliseconds(1000);
+constexpr std::string_view kNodeStop = "node.stop";  // a node's last event
 
 // With --from: every event is printed once, in seq order. Live events
 // already printed from the log are skipped; a jump in seq (ZeroMQ dropped
@@ -93,6 +98,8 @@ struct Catchup {
   tn::SubscriberCore& core;
   uint64_t next = 0;  // the next seq to print; 0: not in --from mode
   bool done = false;  // --count reached while printing from the log
+  bool unreachable = false;  // the last fill failed for want of an answer (printed)
+  bool at_stop = false;      // the newest event seen is node.stop: nothing follows it
 
   bool wanted(const std::string& type) const {
     if (opt.topics.empty()) return true;
@@ -104,6 +111,7 @@ struct Catchup {
   // Prints the log from `next` up to (not including) `until`
   // (UINT64_MAX: to its current end). False on a control error (printed).
   bool fill(uint64_t until) {
+    unreachable = false;
     while (next < until) {
       tn::ControlRequest req;
       req.id = tn::new_request_id();
@@ -114,6 +122,7 @@ struct Catchup {
       if (!reply || !reply->ok) {
         print_error("replay from " + std::to_string(next) + " via " + opt.control + ": " +
                     (!reply ? reply.error().message : reply->error));
+        unreachable = !reply;
         return false;
       }
       auto envs = tn::decode_replay_body(reply->body);
@@ -126,6 +135,7 @@ struct Catchup {
         if (!h) continue;  // the core would report it; the log is ours, so it does not happen
         if (h->header.seq < next) continue;
         next = h->header.seq + 1;
+        at_stop = h->header.type == kNodeStop;
         if (!wanted(h->header.type)) continue;
         const auto o = core.handle({h->header.type, e});
         for (const auto& line : o.err) print_line(stderr, line);
@@ -151,6 +161,7 @@ struct Catchup {
     if (seq < next) return false;  // already printed from the log
     if (seq > next) ok = fill(seq);
     next = seq + 1;
+    at_stop = h->header.type == kNodeStop;
     return ok;
   }
 };
@@ -188,7 +199,8 @@ int run(const Options& opt) {
     if (catchup.done) return kExitOk;
   }
   using clock = std::chrono::steady_clock;
-  auto last_event = clock::now();
+  auto last_event = clock::now();  // the last event printed (--timeout-ms)
+  auto last_message = last_event;   // ... or message received (the tail check)
   zmq::message_t part;
   std::vector<zmq::message_t> kept;
   std::vector<std::string_view> views;
@@ -204,15 +216,28 @@ int run(const Options& opt) {
     }
   };
 
+  bool tail_checked = false;  // since the last message: the log was asked (--from)
   while (!g_stop) {
     zmq::pollitem_t items[2] = {{sub.handle(), 0, ZMQ_POLLIN, 0},
                                 {nullptr, g_signal_pipe[0], ZMQ_POLLIN, 0}};
+    const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - last_event);
+    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - last_message);
+    const bool check_tail = catchup.next > 0 && !tail_checked && !catchup.at_stop;
+    if (check_tail && (silent >= kTailCheck || (opt.timeout_ms > 0 && idle.count() >= opt.timeout_ms))) {
+      // Not fatal when the node does not answer: it may be restarting.
+      tail_checked = true;
+      const uint64_t before = core.events();
+      if (!catchup.fill(UINT64_MAX) && !catchup.unreachable) return kExitError;
+      if (catchup.done) return kExitOk;
+      if (core.events() != before) last_event = last_message = clock::now(), tail_checked = false;
+      continue;
+    }
     std::chrono::milliseconds wait{-1};
     if (opt.timeout_ms > 0) {
-      const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - last_event);
       wait = std::chrono::milliseconds(opt.timeout_ms) - idle;
       if (wait.count() <= 0) return core.events() > 0 ? kExitOk : kExitNoEvents;
     }
+    if (check_tail) wait = wait.count() < 0 ? kTailCheck - silent : std::min(wait, kTailCheck - silent);
     try {
       zmq::poll(items, 2, wait);
     } catch (const zmq::error_t& err) {
@@ -242,6 +267,8 @@ int run(const Options& opt) {
       }
       views.clear();
       for (const auto& m : kept) views.emplace_back(m.data<char>(), m.size());
+      tail_checked = false;
+      last_message = clock::now();
       bool fill_ok = true;
       const bool print = catchup.admit(views, fill_ok);
       if (!fill_ok) return kExitError;

@@ -14,6 +14,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <sstream>
 #include <string>
@@ -21,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/control/control_server.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
@@ -191,6 +195,52 @@ BOOST_AUTO_TEST_CASE(bad_envelope_and_gap_go_to_stderr_and_stream_continues) {
   BOOST_TEST(f.err.find("\"error\"") != std::string::npos);
   BOOST_TEST(f.err.find("\"topic\":\"trade.fill\"") != std::string::npos);
   BOOST_TEST(f.err.find("\"warning\":\"gap\"") != std::string::npos);
+}
+
+// --from: events 1-5 are in the node's log, but ZeroMQ dropped 4 and 5 (a
+// slow reader at the stream's end) and nothing later comes to show the gap.
+// After a second of silence tradersub asks the log for what follows its last
+// seq and prints 4 and 5, once.
+BOOST_AUTO_TEST_CASE(from_mode_fetches_a_dropped_tail_from_the_log) {
+  auto pub = open_pub();
+  auto srv = tn::ControlServer::open("tcp://127.0.0.1:0", tn::ControlSecurity{});
+  BOOST_REQUIRE(srv.ok());
+  std::mutex mu;
+  std::vector<std::string> log;  // the node's log, as the control endpoint serves it
+  std::atomic<bool> done{false};
+  std::atomic<int> replays{0};
+  std::thread node([&] {
+    const tn::ControlHandler replay = [&](const tn::ControlRequest& req) {
+      const auto arg = tn::control_arg_u64(req, tn::control_arg::from_seq, 1, UINT64_MAX);
+      const uint64_t from = arg.ok() ? arg.value() : 1;
+      std::lock_guard<std::mutex> g(mu);
+      ++replays;
+      const auto first = log.begin() + static_cast<long>(std::min<uint64_t>(from - 1, log.size()));
+      return tn::make_ok_reply(req, tn::encode_replay_body(std::vector<std::string>(first, log.end())));
+    };
+    while (!done) (void)(*srv)->poll_once(50ms, replay);
+  });
+  // The log is asked first (empty then), then the stream.
+  Child sub({"--endpoint", pub->endpoint(), "--control", (*srv)->endpoint(), "--from", "1",
+             "--timeout-ms", "3000"});
+  await_subscribed(*pub);
+  const auto asked_by = clock_type::now() + kWait;
+  while (replays.load() == 0 && clock_type::now() < asked_by) std::this_thread::sleep_for(10ms);
+  BOOST_REQUIRE(replays.load() == 1);
+  {
+    std::lock_guard<std::mutex> g(mu);
+    for (uint64_t seq = 1; seq <= 5; ++seq) log.push_back(event(seq));  // logged ...
+  }
+  for (uint64_t seq = 1; seq <= 3; ++seq)  // ... but only 1-3 are received
+    BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(seq)).ok());
+  auto f = sub.finish(15s);
+  done = true;
+  node.join();
+  BOOST_TEST(f.exit_code == 0, f.err);
+  std::vector<uint64_t> seqs;
+  for (const auto& line : f.out_lines()) seqs.push_back(nlohmann::json::parse(line)["seq"]);
+  BOOST_TEST(seqs == (std::vector<uint64_t>{1, 2, 3, 4, 5}), boost::test_tools::per_element());
+  BOOST_TEST(replays.load() >= 2);
 }
 
 BOOST_AUTO_TEST_CASE(topic_prefix_and_merged_endpoints) {
