@@ -41,7 +41,9 @@ BOOST_AUTO_TEST_CASE(subscribers_receive_every_event_of_a_backtest) {
 
   std::vector<EnvelopeHeader> seen;
   size_t fills = 0, bodies_ok = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // Bounded, and generous: it ends at node.stop (a TSan-built backtest beside
+  // another test took over 60 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
   while (std::chrono::steady_clock::now() < deadline) {
     zmq::pollitem_t items[] = {{static_cast<void*>(s), 0, ZMQ_POLLIN, 0}};
     zmq::poll(items, 1, std::chrono::milliseconds(500));
