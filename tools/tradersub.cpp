@@ -21,6 +21,7 @@
 #include "actors/publisher/subscriber_core.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
+#include "messages/events.hpp"
 
 namespace {
 
@@ -88,7 +89,6 @@ constexpr auto kReplayTimeout = std::chrono::seconds(10);
 // last seq printed. ZeroMQ may have dropped the stream's tail for a slow
 // reader, and no later event would show that gap.
 constexpr auto kTailCheck = std::chrono::milliseconds(1000);
-constexpr std::string_view kNodeStop = "node.stop";  // a node's last event
 
 // With --from: every event is printed once, in seq order. Live events
 // already printed from the log are skipped; a jump in seq (ZeroMQ dropped
@@ -135,7 +135,7 @@ struct Catchup {
         if (!h) continue;  // the core would report it; the log is ours, so it does not happen
         if (h->header.seq < next) continue;
         next = h->header.seq + 1;
-        at_stop = h->header.type == kNodeStop;
+        at_stop = h->header.type == tn::topic::node_stop;  // a node's last event
         if (!wanted(h->header.type)) continue;
         const auto o = core.handle({h->header.type, e});
         for (const auto& line : o.err) print_line(stderr, line);
@@ -161,7 +161,7 @@ struct Catchup {
     if (seq < next) return false;  // already printed from the log
     if (seq > next) ok = fill(seq);
     next = seq + 1;
-    at_stop = h->header.type == kNodeStop;
+    at_stop = h->header.type == tn::topic::node_stop;  // a node's last event
     return ok;
   }
 };

@@ -67,8 +67,7 @@ struct Guard {
 // does not, its last words (the tail of its output) say why.
 inline void expect_ends_by_itself(Guard& g, const std::string& name) {
   const ProcessResult r = g.wait(std::chrono::seconds(20));
-  const size_t from = r.output.size() > 3000 ? r.output.size() - 3000 : 0;
-  BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << r.output.substr(from));
+  BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << tail_of(r.output, 3000));
 }
 
 inline nlohmann::json cluster_status(const NodeSetup& n) {

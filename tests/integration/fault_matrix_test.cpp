@@ -197,7 +197,7 @@ BusRun replay_with_bars_on_the_bus(const std::string& dir, bool stalled_subscrib
   BOOST_REQUIRE_MESSAGE(end.exit_code == 0, end.output);
   BOOST_TEST(stop.exit_code == 0, stop.output);
   // Its last words say why it stopped (the start is only events).
-  BOOST_TEST(got.exit_code == 0, got.output.substr(got.output.size() > 2000 ? got.output.size() - 2000 : 0));
+  BOOST_TEST(got.exit_code == 0, tail_of(got.output, 2000));
 
   // Every event once, in order, for the subscriber that reads.
   std::vector<uint64_t> seqs;

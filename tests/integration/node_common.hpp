@@ -79,12 +79,17 @@ inline bool wait_control(const NodeSetup& n, std::chrono::milliseconds limit = s
   return false;
 }
 
+// The last n bytes of a process's output: its last words, for a failure message.
+inline std::string tail_of(const std::string& output, size_t n) {
+  return output.size() > n ? output.substr(output.size() - n) : output;
+}
+
 // wait_control, and when the node never answered: its exit code and what it
 // printed (a sanitizer's report, an error), instead of a bare "false".
 inline void require_control(const NodeSetup& n, const Child& node) {
   if (wait_control(n)) return;
   auto r = wait_process(node, std::chrono::seconds(10));
-  const std::string tail = r.output.size() > 4000 ? r.output.substr(r.output.size() - 4000) : r.output;
+  const std::string tail = tail_of(r.output, 4000);
   BOOST_FAIL("the node never answered status; exit code " << r.exit_code << (r.timed_out ? " (killed)" : "")
                                                           << ", its output:\n" << tail);
 }
