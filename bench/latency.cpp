@@ -11,6 +11,10 @@
 //   build/bench/latency [--quick]
 //   TN_BENCH_THREADS=N  CAF scheduler workers (default: one per core)
 //   TN_BENCH_POLICY=stealing  CAF's other scheduler
+//   TN_BENCH_SHARDS=N   indicator/signal shards (default 2, as the node)
+// The credit-1 runs also print where the time goes, stage by stage
+// (common/stage_probe.hpp), and the run ends with the share of CPU time
+// the hypervisor stole meanwhile: on a shared VM the tails are mostly that.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +31,7 @@
 #include "actors/publisher/zmq_publisher.hpp"
 #include "messages/envelope.hpp"
 #include "storage/store.hpp"
+#include "common/stage_probe.hpp"
 #include "tools/node_setup.hpp"
 
 using namespace tn;
@@ -111,7 +116,26 @@ data = "binance/XRPUSDT-1d.csv"
 struct Run {
   Pcts total, to_signal, signal_to_fill;
   double checks_per_s = 0;
+  // From the fetcher taking the check to each later stage, for the windows
+  // whose order reached the publisher (common/stage_probe.hpp).
+  std::vector<std::pair<const char*, Pcts>> stages;
 };
+
+std::vector<std::pair<const char*, Pcts>> stage_breakdown(const probe::Table& t) {
+  static const char* const names[probe::kStages] = {
+      "fetcher took the check", "indicator", "signal", "arbiter (first shard's part)", "order placed",
+      "executor", "ledger committed", "trade event handed to ZeroMQ"};
+  std::vector<std::pair<const char*, Pcts>> out;
+  for (int st = probe::indicator; st < probe::kStages; ++st) {
+    std::vector<double> us;
+    for (size_t w = 0; w < probe::kWindows; ++w) {
+      const int64_t from = t[probe::check_at_fetcher][w], at = t[st][w], done = t[probe::published][w];
+      if (from && at && done) us.push_back((at - from) / 1000.0);
+    }
+    out.emplace_back(names[st], pcts(us));
+  }
+  return out;
+}
 
 Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const std::string& dir,
                      caf::actor_system& sys) {
@@ -126,7 +150,8 @@ Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const s
   auto pub = std::shared_ptr<ZmqPublisher>(ZmqPublisher::open("tcp://127.0.0.1:*", 0).value().release());
 
   auto arrivals = std::make_shared<Arrivals>();
-  const uint32_t shards = 2;
+  const char* shards_env = std::getenv("TN_BENCH_SHARDS");
+  const uint32_t shards = shards_env ? std::max(1, std::atoi(shards_env)) : 2;
   std::vector<std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>>> parts(shards);
   std::vector<CheckStream> streams;
   CheckSchedulerOptions o;
@@ -207,6 +232,7 @@ Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const s
       if (auto sg = signal_at.find(k); sg != signal_at.end()) signal_to_fill_us.push_back((t - sg->second) / 1000.0);
     }
   });
+  auto probe_table = probe::start();
   Pipeline p = spawn_pipeline(sys, spec);
   const int64_t t0 = now_ns();
   auto res = run_to_end(sys, p);
@@ -216,8 +242,9 @@ Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const s
   done = true;
   reader.join();
   stop_pipeline(p);
+  probe::stop();
   if (!res) std::printf("  run failed: %s\n", res.error().message.c_str());
-  Run out{pcts(lat_us), pcts(to_signal_us), pcts(signal_to_fill_us), 0};
+  Run out{pcts(lat_us), pcts(to_signal_us), pcts(signal_to_fill_us), 0, stage_breakdown(*probe_table)};
   if (res) out.checks_per_s = res->windows / secs;
   return out;
 }
@@ -278,11 +305,11 @@ Pcts zmq_paced_one_way(int n, int gap_ms) {
   return pcts(us);
 }
 
-Pcts lmdb_durable_commit(const std::string& dir, int n) {
+Pcts lmdb_commit(const std::string& dir, int n, bool durable) {
   std::filesystem::remove_all(dir);
   storage::OpenOptions so;
   so.path = dir;
-  so.durable = true;
+  so.durable = durable;
   auto store = storage::Store::open(so).value();
   std::vector<double> us;
   const std::string value(300, 'x');
@@ -292,6 +319,56 @@ Pcts lmdb_durable_commit(const std::string& dir, int n) {
     us.push_back((now_ns() - t) / 1000.0);
   }
   return pcts(us);
+}
+
+// What the executor's commit does (balances, order, transaction, the signal
+// and trade events, chained), alone on one thread, caches warm.
+Pcts ledger_apply(const std::string& dir, int n, bool durable) {
+  std::filesystem::remove_all(dir);
+  storage::OpenOptions so;
+  so.path = dir;
+  so.durable = durable;
+  auto store = storage::Store::open(so).value();
+  (void)store->ledger().init_account("bench", "USDT", to_amount(1000000));
+  std::vector<double> us;
+  const storage::LedgerRules rules;
+  for (int i = 0; i < n; ++i) {
+    OrderRequest r;
+    r.order_id = "o" + std::to_string(i);
+    r.account = "bench", r.symbol = "BTCUSDT", r.base = "BTC", r.quote = "USDT", r.timeframe = "1d";
+    r.side = i % 2 ? "SELL" : "BUY";
+    r.bar_open_time_ms = r.decided_at_ms = i;
+    r.price = 100;
+    r.quote_amount = to_amount(100);
+    SignalEvent e;
+    e.symbol = r.symbol, e.timeframe = r.timeframe, e.side = r.side, e.bar_open_time_ms = i;
+    const std::vector<storage::EventLog::Draft> before{{topic::signal_buy, encode(e), i}};
+    const int64_t t = now_ns();
+    auto res = store->ledger().apply(r, rules, i, before);
+    us.push_back((now_ns() - t) / 1000.0);
+    if (!res) {
+      std::printf("  ledger apply failed: %s\n", res.error().message.c_str());
+      break;
+    }
+  }
+  return pcts(us);
+}
+
+// CPU time the hypervisor gave to others (steal), all CPUs, since boot: on
+// a shared virtual machine it shows in every tail figure.
+struct CpuTicks { uint64_t steal = 0, total = 0; };
+CpuTicks cpu_ticks() {
+  CpuTicks c;
+  std::FILE* f = std::fopen("/proc/stat", "r");
+  if (!f) return c;
+  unsigned long long v[8] = {};
+  if (std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                  &v[6], &v[7]) == 8) {
+    c.steal = v[7];
+    for (auto x : v) c.total += x;
+  }
+  std::fclose(f);
+  return c;
 }
 
 }  // namespace
@@ -309,6 +386,7 @@ int main(int argc, char** argv) {
   if (const char* t = std::getenv("TN_BENCH_THREADS"))  // scheduler workers, to compare
     caf_cfg.set("scheduler.max-threads", static_cast<size_t>(std::atoi(t)));
   caf::actor_system sys{caf_cfg};
+  const CpuTicks ticks0 = cpu_ticks();
   std::printf("bench/latency: bar arrival at the fetcher -> trade.fill at an external ZeroMQ subscriber\n");
   std::printf("replay at full speed, 6 real Binance streams (2x 4h, 4x 1d), 2 shards\n");
   // Credit 1: one check in flight, as a live node sees it (bar closes are
@@ -318,14 +396,18 @@ int main(int argc, char** argv) {
   // next check starts while the last one's events are still being
   // published, so both cores are busy all the time; paced (one check every
   // 2 ms) shows the path on a node that is not saturated.
-  auto show = [](const char* what, const Run& r) {
+  auto show = [](const char* what, const Run& r, bool stages = false) {
     std::printf("  %s  (%.0f checks/s)\n", what, r.checks_per_s);
     print("  bar -> fill at the subscriber", r.total);
     print("  bar -> signal at the subscriber", r.to_signal);
     print("  signal -> fill (order, ledger commit, publish)", r.signal_to_fill);
+    if (!stages) return;
+    // Credit 1 only: one window in flight, so the probe's marks are exact.
+    std::printf("    where the time goes: from the fetcher taking the check to\n");
+    for (const auto& [name, p] : r.stages) print((std::string("    ") + name).c_str(), p);
   };
   const Run nosync = pipeline_latency(false, 1, 0, base + "/nosync", sys);
-  show("flat out, ledger MDB_NOSYNC, credit 1", nosync);
+  show("flat out, ledger MDB_NOSYNC, credit 1", nosync, true);
   const Run durable = pipeline_latency(true, 1, 0, base + "/durable", sys);
   show("flat out, ledger durable (fsync), credit 1", durable);
   show("flat out, ledger MDB_NOSYNC, credit 2", pipeline_latency(false, 2, 0, base + "/nosync2", sys));
@@ -333,7 +415,7 @@ int main(int argc, char** argv) {
   Run paced;
   if (!quick) {
     paced = pipeline_latency(false, 1, 2, base + "/paced", sys);
-    show("paced 2 ms, ledger MDB_NOSYNC, credit 1", paced);
+    show("paced 2 ms, ledger MDB_NOSYNC, credit 1", paced, true);
     show("paced 2 ms, ledger durable (fsync), credit 1", pipeline_latency(true, 1, 2, base + "/paced2", sys));
   }
   std::printf("limits, same run:\n");
@@ -341,8 +423,15 @@ int main(int argc, char** argv) {
   print("bare ZeroMQ round trip (REQ/REP, tcp loopback)", zrt);
   const Pcts hop = zmq_paced_one_way(quick ? 500 : 5000, 2);
   print("bare ZeroMQ PUB -> SUB one way, one message every 2 ms", hop);
-  const Pcts commit = lmdb_durable_commit(base + "/commit", quick ? 200 : 2000);
+  const Pcts commit = lmdb_commit(base + "/commit", quick ? 200 : 2000, true);
   print("bare LMDB durable commit (one small put)", commit);
+  print("bare LMDB commit, MDB_NOSYNC (one small put)", lmdb_commit(base + "/commit2", quick ? 200 : 2000, false));
+  print("bare ledger apply (the executor's commit), NOSYNC", ledger_apply(base + "/apply", quick ? 200 : 2000, false));
+  print("bare ledger apply (the executor's commit), durable", ledger_apply(base + "/apply2", quick ? 200 : 2000, true));
+  const CpuTicks ticks1 = cpu_ticks();
+  if (ticks1.total > ticks0.total)
+    std::printf("CPU time stolen by the hypervisor during this bench: %.1f%%\n",
+                100.0 * static_cast<double>(ticks1.steal - ticks0.steal) / static_cast<double>(ticks1.total - ticks0.total));
   std::printf("targets: p99 without durable sync < 1000 us: %s (%.1f us)\n",
               nosync.total.p99 < 1000 ? "met" : "NOT met", nosync.total.p99);
   std::printf("         p99 durable within 2x of a bare durable commit's p99: %s (%.2fx)\n",

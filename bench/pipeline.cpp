@@ -90,7 +90,15 @@ LoopResult tight_loop(const std::vector<std::vector<double>>& closes) {
   return r;
 }
 
-struct PipeResult { double seconds = 0; RunResult run; };
+struct PipeResult { double seconds = 0, cpu_user = 0, cpu_sys = 0; RunResult run; };
+
+// CPU seconds this process has used so far (every thread), user and system.
+std::pair<double, double> cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return {s(u.ru_utime), s(u.ru_stime)};
+}
 
 PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarSource>> sources,
                         const std::string& dir) {
@@ -117,12 +125,15 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
   if (const char* c = std::getenv("TN_BENCH_CREDIT")) spec.credit = static_cast<uint32_t>(std::atoi(c));
   Pipeline p = spawn_pipeline(sys, spec);
   PipeResult r;
+  const auto c0 = cpu_seconds();
   const auto t0 = BenchClock::now();
   if (auto rr = run_to_end(sys, p))
     r.run = std::move(rr.value());
   else
     std::fprintf(stderr, "pipeline failed: %s\n", rr.error().message.c_str());
   r.seconds = secs(t0);
+  const auto c1 = cpu_seconds();
+  r.cpu_user = c1.first - c0.first, r.cpu_sys = c1.second - c0.second;
   flush_events(sys, p);
   stop_pipeline(p);
   return r;
@@ -249,6 +260,8 @@ void compare(caf::actor_system& sys, size_t streams, size_t bars, double target,
               static_cast<unsigned long long>(loop.trades),
               static_cast<unsigned long long>(pipe.run.trades),
               static_cast<unsigned long long>(pipe.run.signals), make_s);
+  std::printf("  pipeline CPU: %.3f s user + %.3f s system over %.3f s wall (%.2f cores busy)\n",
+              pipe.cpu_user, pipe.cpu_sys, pipe.seconds, (pipe.cpu_user + pipe.cpu_sys) / pipe.seconds);
   stages_alone(closes);
   if (streams > 1) {
     const auto w0 = BenchClock::now();

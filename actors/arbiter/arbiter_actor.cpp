@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 #include "messages/codec.hpp"
 #include "storage/store.hpp"
 
@@ -133,6 +134,8 @@ void try_advance(Self* self) {
 
 void place(Self* self, const Intent& in) {
   auto& st = self->state;
+  probe::note_placed(st.window);
+  probe::mark(probe::order_placed, st.window);
   PlaceOrder req{st.core->make_order(in, st.book), std::move(st.carry)};
   st.carry.clear();
   // No timeout: the executor is local and always answers (an error when the
@@ -258,6 +261,7 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
       [=](SignalWindow& w) {
         auto& s = self->state;
         s.act.touch();
+        probe::mark(probe::arbiter_part, w.window);
         if (w.shard >= s.expect.size()) return;  // not a shard of this run
         if (!s.expect[w.shard]) s.expect[w.shard] = w.window;  // its first part
         s.pending[w.window].push_back(std::move(w));

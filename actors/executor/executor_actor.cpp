@@ -3,6 +3,7 @@
 // order, transaction record and the trade event together), idempotent by
 // order id.
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -15,12 +16,14 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
   return {
       [=](const PlaceOrder& p) -> caf::result<OrderResult> {
         act->touch();
+        probe::mark_placed(probe::executor_in);
         const OrderRequest& req = p.order;
         std::vector<storage::EventLog::Draft> before;
         before.reserve(p.before.size());
         for (const EventDraft& d : p.before) before.push_back({d.type, d.body, d.ts_ns});
         auto r = store->ledger().apply(req, rules, req.decided_at_ms * 1'000'000, before);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
+        probe::mark_placed(probe::ledger_committed);
         if (!r->duplicate) self->send(events, events_atom::value, r->event_seq);
         return std::move(r.value());
       },

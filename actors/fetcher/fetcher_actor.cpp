@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -43,6 +44,7 @@ caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<
   return {
       [=](const CheckRequest& req) {
         act->touch();
+        probe::mark(probe::check_at_fetcher, req.window);
         for (auto& w : source->answer(req)) self->send(indicator, std::move(w));
         std::vector<storage::EventLog::Draft> drafts;
         for (auto& [stream, why] : source->take_errors()) {

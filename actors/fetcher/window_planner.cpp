@@ -68,11 +68,6 @@ std::vector<std::pair<uint32_t, std::unique_ptr<BarSource>>> numbered(
   for (size_t i = 0; i < sources.size(); ++i) out.emplace_back(static_cast<uint32_t>(i), std::move(sources[i]));
   return out;
 }
-std::vector<const BarSource*> pointers(const std::vector<std::unique_ptr<BarSource>>& s) {
-  std::vector<const BarSource*> out;
-  for (const auto& p : s) out.push_back(p.get());
-  return out;
-}
 }  // namespace
 
 WindowPlanner::WindowPlanner(std::vector<std::unique_ptr<BarSource>> sources, size_t target_bars)

@@ -1,6 +1,7 @@
 // The indicator's CAF shell: one pass of IndicatorCore per window.
 #include "actors/indicator/indicator_core.hpp"
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 
 namespace tn {
 
@@ -13,6 +14,7 @@ caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t>
       // holds the only reference, and the bars move on into the snapshot.
       [=](BarWindow& w) {
         act->touch();
+        probe::mark(probe::indicator, w.window);
         self->send(next, core->compute(std::move(w)));
       },
       [=](health_atom) { return health_of(self, "indicator", *act); },

@@ -4,6 +4,7 @@
 // exactly the log: no reordering between writers, no hole.
 #include "actors/event_cursor.hpp"
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "messages/envelope.hpp"
 #include "storage/store.hpp"
@@ -16,6 +17,7 @@ void publish_upto(std::shared_ptr<ZmqPublisher>& pub, storage::Store& store, uin
   read_events_upto(store.events(), next, upto, [&](uint64_t, const std::string& bytes) {
     auto env = decode_envelope(bytes);
     if (pub && env) (void)pub->publish(env->header.type, bytes);  // drops, never blocks
+    if (env && env->header.type.rfind("trade.", 0) == 0) probe::mark_placed(probe::published);
   });
 }
 }  // namespace

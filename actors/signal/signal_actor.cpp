@@ -1,6 +1,7 @@
 // The signal actor's CAF shell: the MA-distance rule over each snapshot
 // window; only the rare candidates (and marks) go on to the arbiter.
 #include "actors/pipeline.hpp"
+#include "common/stage_probe.hpp"
 #include "actors/signal/ma_distance.hpp"
 #include "messages/codec.hpp"
 #include "storage/store.hpp"
@@ -21,6 +22,7 @@ caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta>
   return {
       [=](const SnapshotWindow& w) {
         act->touch();
+        probe::mark(probe::signal, w.bars.window);
         if (w.bars.warmup) return;  // history after a restart: decided before
         self->send(arbiter, core->evaluate(w));
         if (!bar_log) return;  // [bus] publish_bars is off: the common case
