@@ -77,6 +77,7 @@ struct Options {
   std::vector<std::string> endpoints;
   std::vector<std::string> topics;
   uint64_t count = 0;       // 0: no limit
+  std::string until;        // non-empty: exit after the first event whose type starts with it
   int64_t timeout_ms = 0;   // 0: wait for ever
   bool raw = false;
   uint64_t from = 0;        // > 0: start at this seq, from the node's event log
@@ -100,6 +101,10 @@ struct Catchup {
   bool done = false;  // --count reached while printing from the log
   bool unreachable = false;  // the last fill failed for want of an answer (printed)
   bool at_stop = false;      // the newest event seen is node.stop: nothing follows it
+
+  bool ends_here(std::string_view type) const {
+    return !opt.until.empty() && type.substr(0, opt.until.size()) == opt.until;
+  }
 
   bool wanted(const std::string& type) const {
     if (opt.topics.empty()) return true;
@@ -140,7 +145,7 @@ struct Catchup {
         const auto o = core.handle({h->header.type, e});
         for (const auto& line : o.err) print_line(stderr, line);
         if (!o.out.empty() && !print_line(stdout, o.out)) return false;
-        if (opt.count > 0 && core.events() >= opt.count) {
+        if ((opt.count > 0 && core.events() >= opt.count) || (!o.out.empty() && ends_here(h->header.type))) {
           done = true;
           return true;
         }
@@ -280,6 +285,7 @@ int run(const Options& opt) {
       if (!print_line(stdout, o.out)) return kExitError;  // stdout closed
       last_event = clock::now();
       if (opt.count > 0 && core.events() >= opt.count) return kExitOk;
+      if (!views.empty() && catchup.ends_here(views[0])) return kExitOk;  // the topic is the type
     }
   }
   return kExitOk;  // SIGINT / SIGTERM
@@ -291,7 +297,8 @@ int main(int argc, char** argv) {
   CLI::App app{"tradersub: subscribe to tradernode event streams and print one JSON object\n"
                "per event per line on stdout. Errors and seq gaps go to stderr as JSON lines.\n\n"
                "Exit codes:\n"
-               "  0  --count events printed; --timeout-ms passed after at least one event;\n"
+               "  0  --count events printed; the --until event printed; --timeout-ms passed\n"
+               "     after at least one event;\n"
                "     or stopped by SIGINT/SIGTERM\n"
                "  1  socket error (e.g. a malformed endpoint) or stdout closed\n"
                "  2  bad command line\n"
@@ -304,6 +311,9 @@ int main(int argc, char** argv) {
                  "topic prefix to subscribe to, e.g. trade. or signal.buy; repeatable "
                  "(default: every topic)");
   app.add_option("--count", opt.count, "exit after N events (0: no limit)");
+  app.add_option("--until", opt.until,
+                 "exit after printing the first event whose type starts with TYPE, e.g. "
+                 "replay.summary (a replay's end) or node.stop");
   app.add_option("--timeout-ms", opt.timeout_ms,
                  "exit when no event arrived for T ms (0: wait for ever); see exit codes")
       ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));

@@ -175,11 +175,12 @@ BusRun replay_with_bars_on_the_bus(const std::string& dir, bool stalled_subscrib
   stalled.set(zmq::sockopt::subscribe, "");
   if (stalled_subscriber) stalled.connect(n.publish);
   // The reader: its output read as it comes (a full pipe would stall it too).
-  // It ends 3 s after its last event; then the node is stopped.
+  // It ends at the replay's summary (not at a silence: a node starved of CPU
+  // can be silent for seconds mid-run); then the node is stopped.
   ProcessResult got, stop;
   std::thread reader([&] {
     got = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
-                       "--timeout-ms", "3000"},
+                       "--until", "replay.summary", "--timeout-ms", "60000"},
                       std::chrono::seconds(300));
     stop = ctl(n, {"stop"});
   });

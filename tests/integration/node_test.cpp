@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(tradersub_from_the_start_sees_every_event_once_in_order) {
   require_control(n, node);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // history to catch up on
   auto sub = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
-                          "--timeout-ms", "3000"},
+                          "--until", "node.stop", "--timeout-ms", "60000"},
                          std::chrono::seconds(60));
   BOOST_REQUIRE_EQUAL(wait_process(node, std::chrono::seconds(60)).exit_code, 0);
   BOOST_TEST(sub.exit_code == 0);

@@ -135,7 +135,8 @@ class Child {
   int out_ = -1, err_ = -1, pidfd_ = -1;
 };
 
-std::string event(uint64_t seq, const std::string& node = "e2e") {
+std::string event(uint64_t seq, const std::string& node = "e2e",
+                  const std::string& type = tn::topic::portfolio_status) {
   tn::PortfolioStatusEvent p;
   p.time_ms = 1700000000000 + static_cast<int64_t>(seq);
   p.quote = "USDT";
@@ -144,7 +145,7 @@ std::string event(uint64_t seq, const std::string& node = "e2e") {
   h.seq = seq;
   h.ts_ns = 1;
   h.node = node;
-  h.type = tn::topic::portfolio_status;
+  h.type = type;
   return tn::encode_envelope(h, tn::encode(p));
 }
 
@@ -195,6 +196,23 @@ BOOST_AUTO_TEST_CASE(bad_envelope_and_gap_go_to_stderr_and_stream_continues) {
   BOOST_TEST(f.err.find("\"error\"") != std::string::npos);
   BOOST_TEST(f.err.find("\"topic\":\"trade.fill\"") != std::string::npos);
   BOOST_TEST(f.err.find("\"warning\":\"gap\"") != std::string::npos);
+}
+
+// --until: the first event of that type (prefix) is the last one printed.
+BOOST_AUTO_TEST_CASE(until_exits_after_the_first_event_of_that_type) {
+  auto pub = open_pub();
+  // A silence of a minute would end it too: finish() allows 10 s, so only
+  // the event itself can end it in time.
+  Child sub({"--endpoint", pub->endpoint(), "--until", "replay.sum", "--timeout-ms", "60000"});
+  await_subscribed(*pub);
+  BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(1)).ok());
+  BOOST_REQUIRE(pub->publish(tn::topic::replay_summary, event(2, "e2e", tn::topic::replay_summary)).ok());
+  BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(3)).ok());
+  auto f = sub.finish(10s);
+  BOOST_TEST(f.exit_code == 0, f.err);
+  auto lines = f.out_lines();
+  BOOST_REQUIRE_EQUAL(lines.size(), 2u);
+  BOOST_TEST(nlohmann::json::parse(lines[1])["type"] == "replay.summary");
 }
 
 // --from: events 1-5 are in the node's log, but ZeroMQ dropped 4 and 5 (a
