@@ -65,9 +65,13 @@ struct Guard {
 
 // A data node ends by itself once the trading node's run has ended; if it
 // does not, its last words (the tail of its output) say why.
-inline void expect_ends_by_itself(Guard& g, const std::string& name) {
+// trading_output: the trading node's, printed too when the data node does
+// not end (its side says whether and why it dropped the data node).
+inline void expect_ends_by_itself(Guard& g, const std::string& name, const std::string& trading_output = "") {
   const ProcessResult r = g.wait(std::chrono::seconds(20));
-  BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << tail_of(r.output, 3000));
+  BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << tail_of(r.output, 3000)
+                                    << (trading_output.empty() ? "" : "\n-- the trading node's output ends:\n")
+                                    << tail_of(trading_output, 3000));
 }
 
 inline nlohmann::json cluster_status(const NodeSetup& n) {

@@ -60,9 +60,8 @@ BOOST_AUTO_TEST_CASE(two_data_nodes_and_a_trading_node_trade_exactly_as_one_node
   Guard tr(start_node(c.trading));
   auto run = tr.wait(std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  auto r0 = d0.wait(std::chrono::seconds(20)), r1 = d1.wait(std::chrono::seconds(20));
-  BOOST_TEST(r0.exit_code == 0, r0.output);
-  BOOST_TEST(r1.exit_code == 0, r1.output);
+  expect_ends_by_itself(d0, "data-0", run.output);
+  expect_ends_by_itself(d1, "data-1", run.output);
 
   const auto got = ledger_fills(c.trading.db, "acct-1");
   BOOST_TEST(got == expected, boost::test_tools::per_element());
@@ -99,8 +98,8 @@ BOOST_AUTO_TEST_CASE(a_killed_data_node_makes_its_shard_stale_and_its_return_res
 
   auto run = tr.wait(std::chrono::seconds(180));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  expect_ends_by_itself(d0, "data-0");
-  expect_ends_by_itself(*d1, "data-1");
+  expect_ends_by_itself(d0, "data-0", run.output);
+  expect_ends_by_itself(*d1, "data-1", run.output);
 
   // The health events, in order: up, down, up again for data-1; no signal
   // from shard 1 between its down and its return; signals after.
@@ -190,9 +189,8 @@ BOOST_AUTO_TEST_CASE(over_tls_a_data_node_with_a_certificate_from_another_ca_is_
   Guard d1(start_node(data1));
   auto run = tr.wait(std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  auto r0 = d0.wait(std::chrono::seconds(20)), r1 = d1.wait(std::chrono::seconds(20));
-  BOOST_TEST(r0.exit_code == 0, r0.output);
-  BOOST_TEST(r1.exit_code == 0, r1.output);
+  expect_ends_by_itself(d0, "data-0", run.output);
+  expect_ends_by_itself(d1, "data-1", run.output);
   BOOST_TEST(ledger_fills(trading.db, "acct-1").size() > 50u);
 }
 
@@ -219,8 +217,8 @@ BOOST_AUTO_TEST_CASE(a_restarted_trading_node_is_found_again_and_trades_as_if_un
   BOOST_REQUIRE(wait_status(c.trading, both_up));  // found again
   auto run = tr->wait(std::chrono::seconds(180));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  expect_ends_by_itself(d0, "data-0");
-  expect_ends_by_itself(d1, "data-1");
+  expect_ends_by_itself(d0, "data-0", run.output);
+  expect_ends_by_itself(d1, "data-1", run.output);
   // Decided once each, across the crash: the uninterrupted node's trades.
   BOOST_TEST(ledger_fills(c.trading.db, "acct-1") == expected, boost::test_tools::per_element());
 }
@@ -248,8 +246,8 @@ BOOST_AUTO_TEST_CASE(a_frozen_data_node_is_noticed_by_the_heartbeat_and_rejoins_
   }));
   auto run = tr.wait(std::chrono::seconds(180));
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
-  expect_ends_by_itself(d0, "data-0");
-  expect_ends_by_itself(d1, "data-1");
+  expect_ends_by_itself(d0, "data-0", run.output);
+  expect_ends_by_itself(d1, "data-1", run.output);
   const auto fills = ledger_fills(trading.db, "acct-1");
   std::set<std::string> keys;
   for (const auto& f : fills) keys.insert(f.substr(0, f.rfind(' ')));
