@@ -42,7 +42,7 @@ struct PipelineSpec {
   // Windows in flight per shard ahead of the arbiter (memory vs overlap).
   // 4: more overlap between the stages than 2 (bench/pipeline, 1000
   // streams: ratio 0.30-0.50 against 0.27-0.34), within the RSS target
-  // (14.3-14.6 KB per stream with the allocator's one arena).
+  // (14.3-15.0 KB per stream with the allocator's one arena).
   uint32_t credit = 4;
   caf::actor progress;         // optional: receives Progress messages
   bool publish_bars = false;   // market.bar events (planners must give full bars)

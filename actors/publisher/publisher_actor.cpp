@@ -4,8 +4,8 @@
 // exactly the log: no reordering between writers, no hole.
 #include "actors/event_cursor.hpp"
 #include "actors/pipeline.hpp"
-#include "common/stage_probe.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
+#include "common/stage_probe.hpp"
 #include "messages/envelope.hpp"
 #include "storage/store.hpp"
 
@@ -17,7 +17,8 @@ void publish_upto(std::shared_ptr<ZmqPublisher>& pub, storage::Store& store, uin
   read_events_upto(store.events(), next, upto, [&](uint64_t, const std::string& bytes) {
     auto env = decode_envelope(bytes);
     if (pub && env) (void)pub->publish(env->header.type, bytes);  // drops, never blocks
-    if (env && env->header.type.rfind("trade.", 0) == 0) probe::mark_placed(probe::published);
+    if (env && (env->header.type == topic::trade_fill || env->header.type == topic::trade_rejected))
+      probe::mark_placed(probe::published);
   });
 }
 }  // namespace

@@ -1,8 +1,8 @@
 // The signal actor's CAF shell: the MA-distance rule over each snapshot
 // window; only the rare candidates (and marks) go on to the arbiter.
 #include "actors/pipeline.hpp"
-#include "common/stage_probe.hpp"
 #include "actors/signal/ma_distance.hpp"
+#include "common/stage_probe.hpp"
 #include "messages/codec.hpp"
 #include "storage/store.hpp"
 
