@@ -9,7 +9,8 @@
 // at the signal event (bar -> signal, signal -> fill) to show where the
 // time goes.
 //   build/bench/latency [--quick]
-//   TN_BENCH_THREADS=N  CAF scheduler workers (default: one per core)
+//   TN_BENCH_THREADS=N  CAF scheduler workers (default 1, as the node; the
+//                       runs with one worker per core are printed too)
 //   TN_BENCH_POLICY=stealing  CAF's other scheduler
 //   TN_BENCH_SHARDS=N   indicator/signal shards (default 2, as the node)
 // The credit-1 runs also print where the time goes, stage by stage
@@ -22,6 +23,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -34,6 +36,7 @@
 #include "messages/envelope.hpp"
 #include "storage/store.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/worker_threads.hpp"
 
 using namespace tn;
 using namespace tn::bench;
@@ -233,6 +236,16 @@ Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const s
   return out;
 }
 
+// As `tradernode run` (tools/node_run.cpp): the sharing scheduler and
+// `threads` workers ([node] threads; 0: one per core).
+void configure(caf::actor_system_config& c, uint32_t threads) {
+  c.add_message_types<caf::id_block::tn>();
+  c.set("scheduler.policy", caf::atom("sharing"));
+  if (const char* p = std::getenv("TN_BENCH_POLICY"))  // TN_BENCH_POLICY=stealing to compare
+    c.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));
+  set_worker_threads(c, threads);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -240,17 +253,16 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   const std::string base = std::filesystem::temp_directory_path() / ("tn-bench-latency-" + std::to_string(::getpid()));
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
-  // As `tradernode run` (tools/node_run.cpp); TN_BENCH_POLICY=stealing to compare.
-  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  if (const char* p = std::getenv("TN_BENCH_POLICY"))
-    caf_cfg.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));
-  if (const char* t = std::getenv("TN_BENCH_THREADS"))  // scheduler workers, to compare
-    caf_cfg.set("scheduler.max-threads", static_cast<size_t>(std::atoi(t)));
+  const char* t = std::getenv("TN_BENCH_THREADS");  // scheduler workers, to compare
+  configure(caf_cfg, t ? static_cast<uint32_t>(std::atoi(t)) : 1);  // the node's default
   caf::actor_system sys{caf_cfg};
+  caf::actor_system_config per_core_cfg;  // [node] threads = 0
+  configure(per_core_cfg, 0);
+  caf::actor_system per_core{per_core_cfg};
   const CpuTicks ticks0 = cpu_ticks();
   std::printf("bench/latency: bar arrival at the fetcher -> trade.fill at an external ZeroMQ subscriber\n");
-  std::printf("replay at full speed, 6 real Binance streams (2x 4h, 4x 1d), 2 shards\n");
+  std::printf("replay at full speed, 6 real Binance streams (2x 4h, 4x 1d), 2 shards, %zu CAF worker(s)\n",
+              sys.scheduler().num_workers());
   // Credit 1: one check in flight, as a live node sees it (bar closes are
   // minutes apart), so a bar's time is the path alone. Credit 2 (the
   // node's default) overlaps checks: a bar read early waits behind the
@@ -271,7 +283,13 @@ int main(int argc, char** argv) {
   const Run nosync = pipeline_latency(false, 1, 0, base + "/nosync", sys);
   show("flat out, ledger MDB_NOSYNC, credit 1", nosync, true);
   const Run durable = pipeline_latency(true, 1, 0, base + "/durable", sys);
-  show("flat out, ledger durable (fsync), credit 1", durable);
+  show("flat out, ledger durable (fsync), credit 1", durable, true);
+  // One worker per core, to compare: the path handed between threads, and
+  // ZeroMQ and the subscriber competing with busy workers for the cores.
+  const Run nosync_pc = pipeline_latency(false, 1, 0, base + "/nosync-pc", per_core);
+  show("flat out, ledger MDB_NOSYNC, credit 1, a CAF worker per core ([node] threads = 0)", nosync_pc, true);
+  const Run durable_pc = pipeline_latency(true, 1, 0, base + "/durable-pc", per_core);
+  show("flat out, ledger durable (fsync), credit 1, a CAF worker per core", durable_pc, true);
   show("flat out, ledger MDB_NOSYNC, credit 2", pipeline_latency(false, 2, 0, base + "/nosync2", sys));
   show("flat out, ledger durable (fsync), credit 2", pipeline_latency(true, 2, 0, base + "/durable2", sys));
   Run paced;
@@ -290,14 +308,23 @@ int main(int argc, char** argv) {
   print("bare LMDB commit, MDB_NOSYNC (one small put)", lmdb_commit(base + "/commit2", quick ? 200 : 2000, false));
   print("bare ledger apply (the executor's commit), NOSYNC", ledger_apply(base + "/apply", quick ? 200 : 2000, false));
   print("bare ledger apply (the executor's commit), durable", ledger_apply(base + "/apply2", quick ? 200 : 2000, true));
+  // The machine's own floor, measured alone: a clock-reading thread's
+  // gaps, and how late a thread wakes from a 500 us sleep.
+  const Gaps gaps = clock_gaps(quick ? 2.0 : 5.0, 500);
+  std::printf("  clock gaps over 0.5 ms seen by a spinning thread: %.1f per second, longest %.0f us, %.2f%% of the time\n",
+              gaps.per_s, gaps.longest_us, gaps.lost_pct);
+  print("wake-up lateness after a 500 us sleep", wake_up_lateness(quick ? 1000 : 5000, 500));
   const CpuTicks ticks1 = cpu_ticks();
   if (ticks1.total > ticks0.total)
     std::printf("CPU time stolen by the hypervisor during this bench: %.1f%%\n",
                 100.0 * static_cast<double>(ticks1.steal - ticks0.steal) / static_cast<double>(ticks1.total - ticks0.total));
-  std::printf("targets: p99 without durable sync < 1000 us: %s (%.1f us)\n",
-              nosync.total.p99 < 1000 ? "met" : "NOT met", nosync.total.p99);
-  std::printf("         p99 durable within 2x of a bare durable commit's p99: %s (%.2fx)\n",
-              durable.total.p99 <= 2 * commit.p99 ? "met" : "NOT met", commit.p99 > 0 ? durable.total.p99 / commit.p99 : 0.0);
+  for (const auto& [what, n, d] : {std::tuple{"the node's default, one CAF worker", &nosync, &durable},
+                                   std::tuple{"a CAF worker per core", &nosync_pc, &durable_pc}}) {
+    std::printf("targets (%s): p99 without durable sync < 1000 us: %s (%.1f us)\n", what,
+                n->total.p99 < 1000 ? "met" : "NOT met", n->total.p99);
+    std::printf("         p99 durable within 2x of a bare durable commit's p99: %s (%.2fx)\n",
+                d->total.p99 <= 2 * commit.p99 ? "met" : "NOT met", commit.p99 > 0 ? d->total.p99 / commit.p99 : 0.0);
+  }
   // What the machine allows: the paced path ends in the very hop measured
   // bare above, so its p99 cannot be below that hop's.
   if (!quick && hop.p99 > 0)

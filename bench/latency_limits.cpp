@@ -144,6 +144,35 @@ Pcts ledger_apply(const std::string& dir, int n, bool durable) {
   return pcts(us);
 }
 
+// A spinning thread's clock gaps over over_us: the CPU taken from it.
+Gaps clock_gaps(double seconds, double over_us) {
+  Gaps g;
+  const int64_t start = now_ns(), end = start + static_cast<int64_t>(seconds * 1e9);
+  const auto over = static_cast<int64_t>(over_us * 1000);
+  int64_t prev = start, lost = 0, n = 0, longest = 0;
+  while (prev < end) {
+    const int64_t t = now_ns();
+    if (t - prev > over) ++n, lost += t - prev, longest = std::max(longest, t - prev);
+    prev = t;
+  }
+  const double wall = static_cast<double>(prev - start);
+  g.per_s = n / (wall / 1e9);
+  g.longest_us = longest / 1000.0;
+  g.lost_pct = 100.0 * static_cast<double>(lost) / wall;
+  return g;
+}
+
+Pcts wake_up_lateness(int n, int sleep_us) {
+  std::vector<double> us;
+  us.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    const int64_t t0 = now_ns();
+    std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+    us.push_back(std::max<int64_t>(0, now_ns() - t0 - sleep_us * 1000) / 1000.0);
+  }
+  return pcts(std::move(us));
+}
+
 // CPU time the hypervisor gave to others (steal), all CPUs, since boot: on
 // a shared virtual machine it shows in every tail figure.
 CpuTicks cpu_ticks() {

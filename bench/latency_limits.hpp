@@ -24,6 +24,16 @@ Pcts lmdb_commit(const std::string& dir, int n, bool durable);
 // events, chained), alone on one thread, caches warm.
 Pcts ledger_apply(const std::string& dir, int n, bool durable);
 
+// What the machine itself allows, with nothing else running. A thread that
+// only reads the clock sees a gap whenever its CPU is taken from it (on a
+// VM: the hypervisor runs someone else); a path of several threads meets
+// such gaps at every hop, so they bound its tail from below.
+struct Gaps { double per_s = 0, longest_us = 0, lost_pct = 0; };
+Gaps clock_gaps(double seconds, double over_us);
+// How late a thread wakes from a short sleep: what every hop from an idle
+// thread pays (the subscriber, ZeroMQ's I/O threads, an idle CAF worker).
+Pcts wake_up_lateness(int n, int sleep_us);
+
 // CPU time the hypervisor gave to others (steal), all CPUs, since boot.
 struct CpuTicks { uint64_t steal = 0, total = 0; };
 CpuTicks cpu_ticks();

@@ -25,6 +25,7 @@
 #include "tools/backtest_output.hpp"
 #include "tools/node_setup.hpp"
 #include "tools/process_setup.hpp"
+#include "tools/worker_threads.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -206,6 +207,9 @@ caf::actor_system_config& caf_config() {
   cfg.add_message_types<caf::id_block::tn>();
   if (const char* p = std::getenv("TN_BENCH_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));
+  // As `tradernode backtest`: one scheduler thread per core; TN_BENCH_THREADS=N to compare.
+  const char* t = std::getenv("TN_BENCH_THREADS");
+  set_worker_threads(cfg, t ? static_cast<uint32_t>(std::atoi(t)) : 0);
   if (const char* p = std::getenv("TN_BENCH_RELAXED_US"))
     cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::microseconds(std::atoi(p))});
   if (const char* p = std::getenv("TN_BENCH_MODERATE_US"))

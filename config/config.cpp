@@ -55,6 +55,7 @@ void read_node(const Section& s, Config& c) {
     require(s, "at_end", c.at_end == "exit" || c.at_end == "stay",
             "must be exit or stay, got \"" + c.at_end + "\"");
   s.str("log_file", c.log_file);
+  if (!s.integer("threads", c.threads, 0, 256)) c.threads = c.mode == "backtest" ? 0 : 1;
   if (s.str("role", c.cluster.role))
     require(s, "role", c.cluster.role == "all" || c.cluster.role == "data" || c.cluster.role == "trading",
             "must be one of all, data, trading, got \"" + c.cluster.role + "\"");
@@ -218,9 +219,10 @@ Config build(const toml::table& root, const std::string& name) {
   // [node] first (db_durable's default depends on mode), [account] before
   // the watchlist (symbols must end with the quote currency).
   c.db_durable = c.mode != "backtest";
+  c.threads = c.mode == "backtest" ? 0 : 1;
   if (top.node("node"))
     read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
-                               "replay_interval_ms", "at_end", "log_file", "role"}),
+                               "replay_interval_ms", "at_end", "log_file", "role", "threads"}),
               c);
   if (top.node("cluster"))
     read_cluster(name, section("cluster", {"listen_host", "listen_port", "trading_host", "trading_port",

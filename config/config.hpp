@@ -40,6 +40,10 @@ struct Config {
   // serving the control endpoint and the stream, until stopped.
   std::string at_end = "exit";
   std::string log_file;             // also log here (appending: logrotate's copytruncate works)
+  // CAF scheduler threads, 0: one per core. A backtest is throughput over
+  // big windows and uses every core; a node's per-bar path is short and is
+  // fastest on one thread (see loader and tools/worker_threads.hpp).
+  uint32_t threads = 0;
 
   // [account]
   std::string account_id = "default";

@@ -155,9 +155,10 @@ struct StatusBody {
   std::vector<OutboxStatus> outbox;  // channels with messages waiting; empty: none
   std::string role = "all";          // all | trading (a data node has no control endpoint)
   std::vector<PeerStatus> peers;     // trading: one per shard
+  uint32_t workers = 0;              // CAF scheduler threads ([node] threads)
   MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
                      trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox,
-                     role, peers);
+                     role, peers, workers);
 };
 
 struct PositionEntry {

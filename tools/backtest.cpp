@@ -16,6 +16,7 @@
 #include "tools/backtest_output.hpp"
 #include "tools/node_setup.hpp"
 #include "tools/pipeline_spec.hpp"
+#include "tools/worker_threads.hpp"
 
 namespace tn {
 
@@ -95,6 +96,7 @@ int run_backtest(const BacktestOptions& opt) {
 
   caf::actor_system_config caf_cfg;
   caf_cfg.add_message_types<caf::id_block::tn>();
+  set_worker_threads(caf_cfg, cfg.threads);
   caf::actor_system sys{caf_cfg};
 
   PipelineSpec spec = pipeline_spec(cfg, store, pub);

@@ -20,6 +20,7 @@
 #include "tools/node_loaders.hpp"
 #include "tools/node_lock.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/worker_threads.hpp"
 
 namespace tn {
 
@@ -103,6 +104,7 @@ int run_data_node(const Config& cfg) {
   caf::actor_system_config caf_cfg;
   caf_cfg.add_message_types<caf::id_block::tn>();
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  set_worker_threads(caf_cfg, cfg.threads);
   prepare_cluster_system(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   caf::scoped_actor self{sys};

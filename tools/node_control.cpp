@@ -56,6 +56,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   b.pause_mode = arb->pause_mode;
   b.paused = arb->pause_mode != pause_mode::running;
   b.uptime_s = (now_ms() - ctx.started_ms) / 1000;
+  b.workers = static_cast<uint32_t>(ctx.sys->scheduler().num_workers());
   for (const ScheduleStream& s : sch->streams)
     b.watchlist.push_back({s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?",
                            s.last_check_ms, s.checks});

@@ -34,6 +34,7 @@
 #include "tools/node_loaders.hpp"
 #include "tools/node_setup.hpp"
 #include "tools/pipeline_spec.hpp"
+#include "tools/worker_threads.hpp"
 
 namespace tn {
 
@@ -223,6 +224,7 @@ int run_node(const RunOptions& opt) {
   // idle) and wake on the first message, where work stealing backs off into
   // sleeps of up to 10 ms (bench/latency shows the difference).
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  set_worker_threads(caf_cfg, cfg.threads);
   if (trading) prepare_cluster_system(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   Pipeline p = spawn_pipeline(sys, spec);

@@ -51,6 +51,7 @@ BOOST_AUTO_TEST_CASE(example_backtest_config_loads) {
   BOOST_TEST(c.db_path == "backtest.lmdb");
   BOOST_TEST(c.db_map_size_mb == 1024u);
   BOOST_TEST(!c.db_durable);
+  BOOST_TEST(c.threads == 0u);  // a backtest: one per core
   BOOST_TEST(c.account_id == "demo");
   BOOST_TEST(c.starting_balance == 10000.0);
   BOOST_TEST(c.quote == "USDT");
@@ -112,6 +113,7 @@ db_path = "/tmp/x.lmdb"
 db_map_size_mb = 64
 db_durable = false
 at_end = "stay"
+threads = 1
 [account]
 id = "acct-1"
 starting_balance = 2500.5
@@ -147,6 +149,7 @@ data = "eth.csv"
   BOOST_TEST(c.mode == "replay");
   BOOST_TEST(c.db_map_size_mb == 64u);
   BOOST_TEST(!c.db_durable);
+  BOOST_TEST(c.threads == 1u);
   BOOST_TEST(c.starting_balance == 2500.5);
   BOOST_TEST(c.allocation.size() == 2u);  // replaces the built-in table
   BOOST_TEST(c.allocation_for("1h") == 1.0);
@@ -204,6 +207,22 @@ BOOST_AUTO_TEST_CASE(wrong_types_are_named) {
                          "config.toml: key 'watchlist.BTCUSDT.1d' must be a table, got integer"));
 }
 
+// A node decides on one scheduler thread, a backtest uses every core;
+// [node] threads says otherwise (0: one per core).
+BOOST_AUTO_TEST_CASE(threads_default_by_mode_and_can_be_set) {
+  const auto threads = [](const std::string& node) {
+    auto r = parse_config(node + kStream, "config.toml");
+    BOOST_TEST_REQUIRE(r.ok(), (r.ok() ? "" : r.error().message));
+    return r->threads;
+  };
+  BOOST_TEST(threads("") == 0u);
+  BOOST_TEST(threads("[node]\nmode = \"backtest\"\n") == 0u);
+  BOOST_TEST(threads("[node]\nmode = \"replay\"\n") == 1u);
+  BOOST_TEST(threads("[node]\nmode = \"live\"\n") == 1u);
+  BOOST_TEST(threads("[node]\nmode = \"live\"\nthreads = 0\n") == 0u);
+  BOOST_TEST(threads("[node]\nmode = \"backtest\"\nthreads = 3\n") == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(out_of_range_values_are_named) {
   const auto err = [](const std::string& table, const std::string& kv) {
     return error_of("[" + table + "]\n" + kv + "\n" + kStream);
@@ -214,6 +233,9 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_named) {
                          "config.toml: key 'node.at_end' must be exit or stay, got \"wait\""));
   BOOST_TEST(starts_with(err("node", "db_map_size_mb = 0"),
                          "config.toml: key 'node.db_map_size_mb' must be in [1, "));
+  BOOST_TEST(starts_with(err("node", "threads = -1"), "config.toml: key 'node.threads' must be in [0, 256]"));
+  BOOST_TEST(starts_with(err("node", "threads = 100000"), "config.toml: key 'node.threads' must be in [0, 256]"));
+  BOOST_TEST(starts_with(err("node", "threads = \"2\""), "config.toml: key 'node.threads' must be an integer"));
   BOOST_TEST(
       starts_with(err("node", "name = \"\""), "config.toml: key 'node.name' must not be empty"));
   BOOST_TEST(starts_with(err("account", "starting_balance = 0"),

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE integration_node
 // The running node: replay, traderctl (status, pause, resume, stop,
 // verify), tradersub --from, one node per database, hostile control input.
+#include <algorithm>
+
 #include <boost/test/unit_test.hpp>
 
 #include "tests/integration/node_common.hpp"
@@ -67,6 +69,8 @@ BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
   BOOST_TEST(kill(node.pid, 0) == 0);
   const auto s = status_of(n);
   BOOST_TEST(s["trades_executed"] == trades);
+  // [node] threads unset: a node decides on one scheduler thread.
+  BOOST_TEST(s["workers"] == 1);
   BOOST_TEST(ctl(n, {"positions"}).exit_code == 0);
   BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
   auto run = wait_process(node, std::chrono::seconds(30));
@@ -81,10 +85,12 @@ BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
 
 BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_brings_them_back) {
   TempDir t;
-  NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 3);
+  // threads = 0: a scheduler thread per core (CAF alone would start 4).
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 3, "threads = 0\n");
   Child node = start_node(n);
   require_control(n, node);
   auto s = status_of(n);
+  BOOST_TEST(s["workers"] == std::max(1u, std::thread::hardware_concurrency()));
   BOOST_TEST(s["mode"] == "replay");
   BOOST_TEST(s["paused"] == false);
   BOOST_TEST(s["watchlist"].size() == 2u);
