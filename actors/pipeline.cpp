@@ -11,7 +11,7 @@ namespace tn {
 caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
                          caf::actor executor, caf::actor portfolio,
                          std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress, PauseMode pause);
+                         caf::actor progress, PauseMode pause, storage::LedgerRules rules);
 
 void Activity::touch() {
   using namespace std::chrono;
@@ -60,7 +60,8 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance, spec.history,
                           spec.status_interval_ms, spec.equity_interval_ms, spec.store, p.events);
   p.arbiter = spawn_arbiter(sys, ArbiterCore(spec.streams, spec.account), shards, p.executor,
-                            p.portfolio, spec.store, p.events, spec.progress, spec.pause);
+                            p.portfolio, spec.store, p.events, spec.progress, spec.pause,
+                            {spec.min_trade_value, spec.fee_rate});
   std::vector<int32_t> periods;
   for (const auto& s : spec.streams) periods.push_back(s.ma_period);
   for (uint32_t i = 0; i < shards; ++i) {

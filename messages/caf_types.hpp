@@ -25,8 +25,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(tn, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tn, (tn::RunResult))
   CAF_ADD_TYPE_ID(tn, (tn::Progress))
   CAF_ADD_TYPE_ID(tn, (tn::EventDraft))
-  CAF_ADD_TYPE_ID(tn, (tn::PlaceOrder))
+  CAF_ADD_TYPE_ID(tn, (tn::PlaceOrders))
   CAF_ADD_TYPE_ID(tn, (tn::CheckRequest))
+  CAF_ADD_TYPE_ID(tn, (tn::OrderResults))
 CAF_END_TYPE_ID_BLOCK(tn)
 
 namespace tn {
@@ -163,8 +164,12 @@ typename Inspector::result_type inspect(Inspector& f, EventDraft& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, PlaceOrder& x) {
-  return f(caf::meta::type_name("PlaceOrder"), x.order, x.before);
+typename Inspector::result_type inspect(Inspector& f, PlaceOrders& x) {
+  return f(caf::meta::type_name("PlaceOrders"), x.orders, x.before);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, OrderResults& x) {
+  return f(caf::meta::type_name("OrderResults"), x.results);
 }
 
 static_assert(caf::has_type_id<BarWindow>::value);
@@ -177,7 +182,8 @@ static_assert(caf::has_type_id<BalancesView>::value);
 static_assert(caf::has_type_id<RunResult>::value);
 static_assert(caf::has_type_id<Progress>::value);
 static_assert(caf::has_type_id<EventDraft>::value);
-static_assert(caf::has_type_id<PlaceOrder>::value);
+static_assert(caf::has_type_id<PlaceOrders>::value);
+static_assert(caf::has_type_id<OrderResults>::value);
 static_assert(caf::has_type_id<CheckRequest>::value);
 
 }  // namespace tn

@@ -93,13 +93,20 @@ struct EventDraft {
   MSGPACK_DEFINE_MAP(type, body, ts_ns);
 };
 
-// The arbiter's order to the executor: the order, and the events to log
-// just before its trade event (not logged again when the order is a
-// duplicate: they were logged with it the first time).
-struct PlaceOrder {
-  OrderRequest order;
+// The arbiter's orders of one instant to the executor, applied in order in
+// one ledger transaction, and the events to log just before the first
+// trade event (the instant's signals; not logged again when the first
+// order is a duplicate: they were logged with it the first time).
+struct PlaceOrders {
+  std::vector<OrderRequest> orders;
   std::vector<EventDraft> before;
-  MSGPACK_DEFINE_MAP(order, before);
+  MSGPACK_DEFINE_MAP(orders, before);
+};
+
+// The executor's answer: one result per order, in the same order.
+struct OrderResults {
+  std::vector<OrderResult> results;
+  MSGPACK_DEFINE_MAP(results);
 };
 
 // Progress of a long run, for a terminal.

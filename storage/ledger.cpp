@@ -217,12 +217,35 @@ Result<std::map<std::string, Amount>> Ledger::balances(const std::string& accoun
 
 Result<OrderResult> Ledger::apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns,
                                   const std::vector<EventLog::Draft>& before) {
-  if (Status s = check_request(req); !s) return s.error();
+  auto r = apply_batch({req}, rules, ts_ns, before);
+  if (!r) return r.error();
+  return std::move(r->front());
+}
+
+Result<std::vector<OrderResult>> Ledger::apply_batch(const std::vector<OrderRequest>& reqs,
+                                                     const LedgerRules& rules, int64_t ts_ns,
+                                                     const std::vector<EventLog::Draft>& before) {
+  if (reqs.size() > kMaxBatchOrders)
+    return make_error(Errc::invalid_input, std::to_string(reqs.size()) + " orders in one batch, more than " +
+                                               std::to_string(kMaxBatchOrders));
+  // The events go ahead of the first order: without one they would be lost.
+  if (reqs.empty() && !before.empty())
+    return make_error(Errc::invalid_input, "events to log before an empty batch of orders");
+  for (const OrderRequest& req : reqs)
+    if (Status s = check_request(req); !s) return s.error();
   if (Status s = validate_rules(rules); !s) return s.error();
   for (const EventLog::Draft& d : before)
     if (Status s = detail::check_draft(d); !s) return s.error();
-  return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) {
-    return apply_in(txn, req, rules, ts_ns, before);
+  static const std::vector<EventLog::Draft> kNone;
+  return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) -> Result<std::vector<OrderResult>> {
+    std::vector<OrderResult> out;
+    out.reserve(reqs.size());
+    for (size_t k = 0; k < reqs.size(); ++k) {
+      auto r = apply_in(txn, reqs[k], rules, ts_ns, k == 0 ? before : kNone);
+      if (!r) return r.error();
+      out.push_back(std::move(*r));
+    }
+    return out;
   });
 }
 

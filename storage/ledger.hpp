@@ -1,7 +1,8 @@
 #pragma once
 // The paper broker's durable ledger: balances per (account, asset), every
 // order applied with its outcome, a per-account journal, and the trade event
-// of each order, all written in one LMDB transaction per order.
+// of each order, all written in one LMDB transaction per order (or per
+// instant's orders, apply_batch).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -52,6 +53,15 @@ class Ledger {
   // a corrupted stored record), storage_full (nothing of the order is kept).
   Result<OrderResult> apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns,
                             const std::vector<EventLog::Draft>& before = {});
+  // The orders of one instant, in order, in ONE write transaction (group
+  // commit: one fsync for them all on a durable ledger): each is applied as
+  // by apply() against the balances the orders before it left, `before`
+  // ahead of the first (skipped when the first is a duplicate). Any error
+  // keeps nothing of any of them. At most kMaxBatchOrders.
+  static constexpr size_t kMaxBatchOrders = 4096;
+  Result<std::vector<OrderResult>> apply_batch(const std::vector<OrderRequest>& reqs,
+                                               const LedgerRules& rules, int64_t ts_ns,
+                                               const std::vector<EventLog::Draft>& before = {});
 
   // The stored result of order_id (duplicate = false), or nullopt.
   Result<std::optional<OrderResult>> find_order(const std::string& order_id);

@@ -1,7 +1,8 @@
 // The arbiter's CAF shell: gathers each window's signals from every shard,
-// then decides instant by instant (ArbiterCore), placing each order with
-// the executor and waiting for its result before sizing the next one: the
-// next BUY is sized from the balance the previous fill left.
+// then decides instant by instant (ArbiterCore), placing each instant's
+// orders with the executor as one batch (one ledger commit) and waiting for
+// the results before the next instant. Within the batch each BUY is sized
+// from the balance the orders before it leave (ArbiterCore::make_orders).
 #include <map>
 #include <optional>
 
@@ -16,6 +17,7 @@ namespace {
 struct ArbiterState {
   // -- constant after construction
   std::unique_ptr<ArbiterCore> core;
+  storage::LedgerRules rules;  // the executor's, to size an instant's orders
   uint32_t shards = 1;
   caf::actor executor, portfolio, progress;
   std::shared_ptr<storage::Store> store;
@@ -37,12 +39,7 @@ struct ArbiterState {
   // -- the window being decided
   std::vector<std::vector<Candidate>> instants;
   size_t instant = 0;
-  std::vector<Intent> plan;
-  size_t step = 0;
   PortfolioFeed feed;
-  // The current instant's signal events, logged with its first order (one
-  // commit for both); empty once that order is out.
-  std::vector<EventDraft> carry;
   uint64_t window = 0;
   int64_t end_ms = 0;
   bool failed = false;
@@ -132,27 +129,29 @@ void try_advance(Self* self) {
   start_window(self, std::move(parts));
 }
 
-void place(Self* self, const Intent& in) {
+// Places the instant's orders as one batch; its signal events go with it
+// (the executor logs them in the same commit).
+void place(Self* self, std::vector<OrderRequest> orders, std::vector<EventDraft> signals) {
   auto& st = self->state;
   probe::note_placed(st.window);
   probe::mark(probe::order_placed, st.window);
-  PlaceOrder req{st.core->make_order(in, st.book), std::move(st.carry)};
-  st.carry.clear();
+  PlaceOrders req{std::move(orders), std::move(signals)};
   // No timeout: the executor is local and always answers (an error when the
   // ledger refuses, request_receiver_down if it died). A timeout would cost
-  // two wake-ups of CAF's clock thread per order (set, cancel), which on a
+  // two wake-ups of CAF's clock thread per instant (set, cancel), which on a
   // busy node delays other threads (bench/latency).
-  // then, not await: while the order is out, the arbiter still answers
+  // then, not await: while the orders are out, the arbiter still answers
   // pause and status (a pause must not wait behind a run of windows that
   // each place orders), and takes new windows into `pending`; `busy` keeps
   // the decisions themselves one at a time and in order.
   self->request(st.executor, caf::infinite, std::move(req))
       .then(
-          [=](OrderResult& r) {
+          [=](OrderResults& rs) {
             auto& s = self->state;
-            // A duplicate was applied before a restart: the book (loaded
-            // from the ledger) and the portfolio already hold it.
-            if (!r.duplicate) {
+            for (OrderResult& r : rs.results) {
+              // A duplicate was applied before a restart: the book (loaded
+              // from the ledger) and the portfolio already hold it.
+              if (r.duplicate) continue;
               s.book.apply(r);
               (r.filled ? s.result.trades : s.result.rejected)++;
               s.feed.fills.push_back(r);
@@ -162,30 +161,20 @@ void place(Self* self, const Intent& in) {
           },
           [=](caf::error& e) {
             // The ledger refused to record (full, unwritable): stop the run,
-            // nothing half-done (the fill was one transaction).
+            // nothing half-done (the instant's orders were one transaction).
             self->state.failed = true;
             self->state.done.deliver(std::move(e));
           });
 }
 
-// Works through the current window: instant by instant, intent by intent.
+// Works through the current window, instant by instant.
 void decide_next(Self* self) {
   auto& st = self->state;
   if (st.failed) return;
-  while (true) {
-    if (st.step < st.plan.size()) {
-      const Intent& in = st.plan[st.step++];
-      if (in.dropped) continue;
-      place(self, in);
-      return;  // resumes from the executor's answer
-    }
-    if (st.instant >= st.instants.size()) break;
-    st.plan = st.core->plan_instant(st.instants[st.instant++], st.book, st.pause);
-    st.step = 0;
+  while (st.instant < st.instants.size()) {
+    const std::vector<Intent> plan = st.core->plan_instant(st.instants[st.instant++], st.book, st.pause);
     std::vector<storage::EventLog::Draft> drafts;
-    bool orders = false;
-    for (const Intent& in : st.plan) {
-      orders = orders || !in.dropped;
+    for (const Intent& in : plan) {
       SignalEvent e = st.core->signal_event(in);
       const std::string& type = in.dropped ? topic::signal_dropped
                                 : e.side == kBuy ? topic::signal_buy
@@ -194,10 +183,13 @@ void decide_next(Self* self) {
       st.result.signal_log.push_back(std::move(e));
       ++st.result.signals;
     }
-    if (orders) {  // logged by the executor with the first order
-      st.carry.clear();
-      for (auto& d : drafts) st.carry.push_back({std::move(d.type), std::move(d.body), d.ts_ns});
-      continue;
+    std::vector<OrderRequest> orders = st.core->make_orders(plan, st.book, st.rules);
+    if (!orders.empty()) {  // the executor logs the signals with the orders
+      std::vector<EventDraft> signals;
+      signals.reserve(drafts.size());
+      for (auto& d : drafts) signals.push_back({std::move(d.type), std::move(d.body), d.ts_ns});
+      place(self, std::move(orders), std::move(signals));
+      return;  // resumes from the executor's answer
     }
     log_events(self, std::move(drafts));
     if (st.failed) return;
@@ -224,8 +216,6 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
     i = j;
   }
   st.instant = 0;
-  st.plan.clear();
-  st.step = 0;
   decide_next(self);
 }
 
@@ -233,9 +223,11 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
 
 caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, caf::actor executor,
                                  caf::actor portfolio, std::shared_ptr<storage::Store> store,
-                                 caf::group events, caf::actor progress, PauseMode pause) {
+                                 caf::group events, caf::actor progress, PauseMode pause,
+                                 storage::LedgerRules rules) {
   auto& st = self->state;
   st.pause = pause;
+  st.rules = rules;
   st.core = std::make_unique<ArbiterCore>(std::move(core));
   st.shards = shards;
   st.executor = executor;
@@ -297,9 +289,9 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
 caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
                          caf::actor executor, caf::actor portfolio,
                          std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress, PauseMode pause) {
+                         caf::actor progress, PauseMode pause, storage::LedgerRules rules) {
   return sys.spawn(arbiter_actor_impl, std::move(core), shards, executor, portfolio,
-                   std::move(store), events, progress, pause);
+                   std::move(store), events, progress, pause, rules);
 }
 
 }  // namespace tn

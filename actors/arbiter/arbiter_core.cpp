@@ -123,6 +123,20 @@ OrderRequest ArbiterCore::make_order(const Intent& in, const Book& now) const {
   return r;
 }
 
+std::vector<OrderRequest> ArbiterCore::make_orders(const std::vector<Intent>& plan, const Book& book,
+                                                   const storage::LedgerRules& rules) const {
+  std::vector<OrderRequest> out;
+  Book after = book;
+  for (const Intent& in : plan) {
+    if (in.dropped) continue;
+    out.push_back(make_order(in, after));
+    const OrderRequest& r = out.back();
+    const auto held = after.base.find(r.base);
+    after.apply(storage::evaluate_order(r, rules, after.quote, held == after.base.end() ? 0 : held->second));
+  }
+  return out;
+}
+
 SignalEvent ArbiterCore::signal_event(const Intent& in) const {
   const Candidate& c = in.candidate;
   const StreamMeta& s = streams_.at(c.stream);

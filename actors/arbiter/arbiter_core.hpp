@@ -8,8 +8,9 @@
 //     deterministic order);
 //   - BUY size = available quote x allocation(timeframe), halved when a
 //     position is already held; SELL sells the whole position.
-// The executor applies each order against the ledger and may still reject
-// it (below the minimum, insufficient balance): that is a failed trade.
+// The executor applies an instant's orders against the ledger in one
+// transaction and may still reject one (below the minimum, insufficient
+// balance): that is a failed trade.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,6 +20,7 @@
 #include "messages/events.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "storage/paper_broker.hpp"
 
 namespace tn {
 
@@ -65,6 +67,15 @@ class ArbiterCore {
   // The order for an intent, sized against the book as it is now (after the
   // orders placed before it in the same instant).
   OrderRequest make_order(const Intent& intent, const Book& now) const;
+
+  // Every order of an instant's plan (its dropped intents left out), in
+  // order, each sized against the book as the ones before it will leave it:
+  // their outcomes are worked out with the paper broker's own pure rules
+  // (storage/paper_broker.hpp), which the ledger then applies to the same
+  // balances, so the instant can go to the executor as one batch (one
+  // commit) and still size the second BUY from what the first one left.
+  std::vector<OrderRequest> make_orders(const std::vector<Intent>& plan, const Book& book,
+                                        const storage::LedgerRules& rules) const;
 
   // The published form of a signal.
   SignalEvent signal_event(const Intent& intent) const;

@@ -1,7 +1,9 @@
-// The executor's CAF shell: the paper broker. Each order is applied to the
-// ledger in one LMDB transaction (the events that precede it, balances,
-// order, transaction record and the trade event together), idempotent by
-// order id.
+// The executor's CAF shell: the paper broker. An instant's orders are
+// applied to the ledger in one LMDB transaction (the signals that precede
+// them, then per order balances, order, transaction record and trade
+// event): one commit, one fsync on a durable node. Idempotent by order id.
+#include <algorithm>
+
 #include "actors/pipeline.hpp"
 #include "common/stage_probe.hpp"
 #include "storage/store.hpp"
@@ -14,18 +16,21 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
   const storage::LedgerRules rules{min_trade_value, fee_rate};
   auto act = std::make_shared<Activity>();
   return {
-      [=](const PlaceOrder& p) -> caf::result<OrderResult> {
+      [=](const PlaceOrders& p) -> caf::result<OrderResults> {
         act->touch();
         probe::mark_placed(probe::executor_in);
-        const OrderRequest& req = p.order;
         std::vector<storage::EventLog::Draft> before;
         before.reserve(p.before.size());
         for (const EventDraft& d : p.before) before.push_back({d.type, d.body, d.ts_ns});
-        auto r = store->ledger().apply(req, rules, req.decided_at_ms * 1'000'000, before);
+        const int64_t ts_ns = p.orders.empty() ? 0 : p.orders.front().decided_at_ms * 1'000'000;
+        auto r = store->ledger().apply_batch(p.orders, rules, ts_ns, before);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
         probe::mark_placed(probe::ledger_committed);
-        if (!r->duplicate) self->send(events, events_atom::value, r->event_seq);
-        return std::move(r.value());
+        uint64_t last_seq = 0;
+        for (const OrderResult& res : *r)
+          if (!res.duplicate) last_seq = std::max(last_seq, res.event_seq);
+        if (last_seq) self->send(events, events_atom::value, last_seq);
+        return OrderResults{std::move(r.value())};
       },
       [=](balances_atom) -> caf::result<BalancesView> {
         auto b = store->ledger().balances(account);

@@ -146,3 +146,55 @@ BOOST_AUTO_TEST_CASE(signal_event_carries_the_numbers) {
   BOOST_TEST(e.decision == "order");
   BOOST_TEST(e.reason.find("-6.00%") != std::string::npos);
 }
+
+// An instant's orders go to the executor as one batch, so make_orders sizes
+// each BUY from the balances the orders before it will leave, by the paper
+// broker's own rules (fee included).
+BOOST_AUTO_TEST_CASE(make_orders_sizes_each_order_from_what_the_ones_before_leave) {
+  ArbiterCore a(streams(), "acct");
+  const storage::LedgerRules rules{10 * kAmountScale, 0.001};
+  // ETH 1d then BTC 1d: 30% of 10000, then 30% of 7000 - nothing else held.
+  auto plan = a.plan_instant({cand(0, kSideBuy, D, 100), cand(3, kSideBuy, D, 10)},
+                             book(10000 * kAmountScale), PauseMode::running);
+  auto orders = a.make_orders(plan, book(10000 * kAmountScale), rules);
+  BOOST_REQUIRE(orders.size() == 2u);
+  BOOST_TEST(orders[0].quote_amount == 3000 * kAmountScale);
+  // The fee of the first comes out of the quote too: 10000 - 3000 - 3.
+  BOOST_TEST(orders[1].quote_amount == (10000 - 3000 - 3) * kAmountScale * 3 / 10);
+
+  // BTC 1d then BTC 4h: the 4h BUY is halved, BTC being held after the 1d.
+  plan = a.plan_instant({cand(1, kSideBuy, 4 * H), cand(0, kSideBuy, D)}, book(10000 * kAmountScale),
+                        PauseMode::running);
+  orders = a.make_orders(plan, book(10000 * kAmountScale), rules);
+  BOOST_REQUIRE(orders.size() == 2u);
+  BOOST_TEST(orders[0].timeframe == "1d");
+  BOOST_TEST(orders[1].quote_amount == (10000 - 3000 - 3) * kAmountScale * 2 / 10 / 2);
+}
+
+BOOST_AUTO_TEST_CASE(make_orders_after_a_rejection_sizes_from_the_untouched_balance) {
+  ArbiterCore a(streams(), "acct");
+  const storage::LedgerRules rules{10 * kAmountScale, 0.0};
+  // 30 USDT: the 1d BUY (9) is below the minimum and will be rejected, so
+  // BTC is still not held and the 4h BUY is 20% of the same 30, not halved.
+  auto plan = a.plan_instant({cand(1, kSideBuy, 4 * H), cand(0, kSideBuy, D)}, book(30 * kAmountScale),
+                             PauseMode::running);
+  auto orders = a.make_orders(plan, book(30 * kAmountScale), rules);
+  BOOST_REQUIRE(orders.size() == 2u);
+  BOOST_TEST(orders[0].quote_amount == 9 * kAmountScale);
+  BOOST_TEST(orders[1].quote_amount == 6 * kAmountScale);
+}
+
+BOOST_AUTO_TEST_CASE(make_orders_leaves_dropped_intents_out) {
+  ArbiterCore a(streams(), "acct");
+  // Holding BTC: 1d SELL and 1h BUY -> the 1h BUY is dropped, one order.
+  auto plan = a.plan_instant({cand(2, kSideBuy, H), cand(0, kSideSell, D)}, book(0, kAmountScale),
+                             PauseMode::running);
+  BOOST_REQUIRE(plan.size() == 2u);
+  auto orders = a.make_orders(plan, book(0, kAmountScale), {0, 0.0});
+  BOOST_REQUIRE(orders.size() == 1u);
+  BOOST_TEST(orders[0].side == "SELL");
+  BOOST_TEST(orders[0].timeframe == "1d");
+  // Everything paused: no order at all.
+  plan = a.plan_instant({cand(0, kSideBuy, D)}, book(100 * kAmountScale), PauseMode::paused);
+  BOOST_TEST(a.make_orders(plan, book(100 * kAmountScale), {0, 0.0}).empty());
+}

@@ -151,3 +151,31 @@ BOOST_AUTO_TEST_CASE(event_log_full_keeps_the_log_gap_free) {
   BOOST_CHECK_EQUAL(*s->events().append({topic::node_stop, encode(NodeStopEvent{"y"}), 0}),
                     appended + 1);
 }
+
+// Group commit: an instant's orders are one transaction, so a full map keeps
+// whole batches only; the batch that did not fit leaves none of its orders.
+BOOST_AUTO_TEST_CASE(map_full_keeps_every_batch_whole) {
+  TempDir dir;
+  constexpr int kBatch = 5;
+  auto s = open_store(dir.path, kTinyMap);
+  BOOST_REQUIRE(s->ledger().init_account("acct", "USDT", 1000 * kUsdt).ok());
+  size_t applied = 0;
+  std::vector<OrderRequest> failed;
+  for (int b = 0; b < 10000 && failed.empty(); ++b) {
+    std::vector<OrderRequest> batch;
+    for (int k = 0; k < kBatch; ++k) batch.push_back(nth_order(b * kBatch + k));
+    auto r = s->ledger().apply_batch(batch, kRules, b);
+    if (!r.ok()) {
+      BOOST_CHECK(r.error().code == Errc::storage_full);
+      failed = batch;
+      break;
+    }
+    BOOST_REQUIRE_EQUAL(r->size(), batch.size());
+    for (size_t k = 0; k < batch.size(); ++k) BOOST_CHECK_EQUAL((*r)[k].request.order_id, batch[k].order_id);
+    applied += batch.size();
+  }
+  BOOST_REQUIRE_GT(applied, 10u);
+  BOOST_REQUIRE(!failed.empty());
+  for (const OrderRequest& o : failed) BOOST_CHECK(!s->ledger().find_order(o.order_id)->has_value());
+  check_consistent(*s, applied);
+}
