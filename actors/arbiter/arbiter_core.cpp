@@ -131,8 +131,7 @@ std::vector<OrderRequest> ArbiterCore::make_orders(const std::vector<Intent>& pl
     if (in.dropped) continue;
     out.push_back(make_order(in, after));
     const OrderRequest& r = out.back();
-    const auto held = after.base.find(r.base);
-    after.apply(storage::evaluate_order(r, rules, after.quote, held == after.base.end() ? 0 : held->second));
+    after.apply(storage::evaluate_order(r, rules, after.quote, after.held(r.base)));
   }
   return out;
 }

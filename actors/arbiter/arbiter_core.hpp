@@ -37,10 +37,11 @@ struct StreamMeta {
 struct Book {
   Amount quote = 0;
   std::map<std::string, Amount> base;  // asset -> quantity
-  bool holds(const std::string& asset) const {
+  Amount held(const std::string& asset) const {
     auto it = base.find(asset);
-    return it != base.end() && it->second > 0;
+    return it == base.end() ? 0 : it->second;
   }
+  bool holds(const std::string& asset) const { return held(asset) > 0; }
   void apply(const OrderResult& r);
 };
 
