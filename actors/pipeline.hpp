@@ -17,7 +17,7 @@
 #include "actors/arbiter/arbiter_core.hpp"
 #include "actors/fetcher/check_reader.hpp"
 #include "actors/fetcher/window_planner.hpp"
-#include "actors/schedule/check_scheduler.hpp"
+#include "schedule/check_scheduler.hpp"
 #include "messages/caf_types.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
@@ -57,7 +57,7 @@ struct PipelineSpec {
   PauseMode pause = PauseMode::running;
   Amount starting_capital = 0;        // with history: the portfolio rebuilt from the ledger
   std::vector<OrderResult> history;   // the account's orders so far, oldest first
-  // Trading node of a cluster (issue 6): every shard's fetcher and indicator
+  // Trading node of a cluster: every shard's fetcher and indicator
   // run on a data node; a shard link (actors/cluster/) stands in for each
   // shard's fetcher. stream_shard: the shard of each stream id.
   bool remote_shards = false;

@@ -1,7 +1,7 @@
 // bench/daily_job: the breakout daily job over 5000 symbols x 252 daily
 // bars, wall time and peak memory, beside a limit measured in the same run:
 // a tight loop over the same bars computing only the closes' SMA(50).
-// Targets (issue 5): under 1 s and under 200 MB.
+// Targets: under 1 s and under 200 MB.
 //
 // Data: the bundled real daily series (data/binance/*-1d.csv), each symbol
 // a deterministic scaled copy of a 252-bar slice of one of them (symbol i:
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/indicator/rolling_mean.hpp"
-#include "actors/signal/daily_job.hpp"
+#include "common/rolling_mean.hpp"
+#include "breakout/daily_job.hpp"
 
 using namespace tn;
 

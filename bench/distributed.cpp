@@ -1,4 +1,4 @@
-// bench/distributed: what splitting the pipeline over nodes costs (issue 6).
+// bench/distributed: what splitting the pipeline over nodes costs.
 //  1. Throughput: 2 data sides (feeder -> the real indicator actor) into 1
 //     trading side (a sink that counts bars and acks each window, as the
 //     arbiter acks the scheduler), with `credit` windows in flight per data

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "actors/notifier/delivery.hpp"
+#include "notify/delivery.hpp"
 #include "messages/codec.hpp"
 #include "messages/events.hpp"
 #include "storage/store.hpp"

@@ -16,7 +16,7 @@
 #include <fstream>
 
 #include "actors/indicator/indicator_core.hpp"
-#include "actors/indicator/rolling_mean.hpp"
+#include "common/rolling_mean.hpp"
 #include "actors/pipeline.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "actors/signal/ma_distance.hpp"

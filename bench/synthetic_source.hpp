@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 
 namespace tn::bench {
 

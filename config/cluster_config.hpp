@@ -1,5 +1,5 @@
 #pragma once
-// Several nodes sharing one pipeline (issue 6): which part a node runs
+// Several nodes sharing one pipeline: which part a node runs
 // ([node] role) and how the nodes find each other ([cluster]). Plain C++:
 // the CAF side is tools/cluster_*.cpp.
 //

@@ -63,7 +63,7 @@ struct Config {
   uint32_t wait_ms = 2000;
   bool publish_bars = false;  // bar/snapshot events are heavy: off unless asked for
   uint32_t send_hwm = 100000;
-  // Control endpoint security (actors/control/control_security.hpp): CURVE
+  // Control endpoint security (control/security.hpp): CURVE
   // is required off loopback; the secret key file must be mode 0600.
   bool control_curve = false;
   std::string control_secret_key_file;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/notifier/telegram.hpp"
+#include "notify/telegram.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 #include "common/error.hpp"
 
 namespace tn::market {

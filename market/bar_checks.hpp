@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 #include "common/error.hpp"
 
 namespace tn::market {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "actors/fetcher/bar_source.hpp"  // tn::BarSeries
+#include "market/bar_source.hpp"  // tn::BarSeries
 #include "common/error.hpp"
 
 namespace tn::market {

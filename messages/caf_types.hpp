@@ -50,7 +50,7 @@ using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
-// Cluster (issue 6), across nodes through CAF's middleman:
+// Cluster, across nodes through CAF's middleman:
 //   data -> gateway: (join, node, shard, shard_count, fingerprint) -> (resume_ms, shard link)
 //   data -> shard link: (attach, node, fetcher)   then checks flow to the fetcher
 using join_atom = caf::atom_constant<caf::atom("join")>;
@@ -58,7 +58,7 @@ using attach_atom = caf::atom_constant<caf::atom("attach")>;
 // The notification deliverer: (wake) drain now; (wake, at_ms) its timer.
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
-// The columns of the windows that cross nodes (issue 6) travel as one
+// The columns of the windows that cross nodes travel as one
 // block of bytes each (host byte order: every node of a cluster must be
 // little-endian, as x86-64 and ARM64 Linux are):
 // - CAF 0.17 serializes a double with its own IEEE-754 packing, which turns

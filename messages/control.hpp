@@ -5,7 +5,7 @@
 // map (MSGPACK_DEFINE_MAP), so fields can be added without breaking old
 // readers (unknown keys are ignored, missing keys keep their defaults).
 //
-// Transport (actors/control/control_server.hpp): one request, one reply,
+// Transport (control/server.hpp): one request, one reply,
 // one ZeroMQ frame each. A REQ client sends and receives that one frame
 // (REQ adds and strips the empty delimiter); a DEALER client sends
 // [empty, request] as REQ would, or just [request], and the reply comes
@@ -128,7 +128,7 @@ struct OutboxStatus {
   MSGPACK_DEFINE_MAP(channel, depth, oldest_ms);
 };
 
-// A shard served by a remote data node (trading node of a cluster, issue 6).
+// A shard served by a remote data node (trading node of a cluster).
 struct PeerStatus {
   uint32_t shard = 0;
   std::string state;          // waiting | up | down (down: its streams are stale)
@@ -225,7 +225,7 @@ struct VerifyBody {
   MSGPACK_DEFINE_MAP(events_checked, chain_ok, orders_checked, ledger_ok, problems);
 };
 
-// One daily breakout job (run-signals-now, actors/signal/daily_runner.hpp).
+// One daily breakout job (run-signals-now, breakout/daily_runner.hpp).
 struct RunSignalsBody {
   std::string asset_class;
   std::string date;                          // YYYY-MM-DD of the job

@@ -29,7 +29,7 @@ inline const std::string replay_summary = "replay.summary";
 inline const std::string recommendation_new = "recommendation.new";
 inline const std::string recommendation_exit = "recommendation.exit";
 inline const std::string market_summary = "market.summary";
-// Cluster health (issue 6): a data node serving a shard attached / went away.
+// Cluster health: a data node serving a shard attached / went away.
 inline const std::string node_peer_up = "node.peer_up";
 inline const std::string node_peer_down = "node.peer_down";
 }  // namespace topic
@@ -134,7 +134,7 @@ struct BacktestSummary {
                      seconds, bars_per_sec);
 };
 
-// ---- daily breakout + momentum recommendations (actors/arbiter/recommendations.hpp)
+// ---- daily breakout + momentum recommendations (breakout/recommendations.hpp)
 
 // A trade recommendation: buy at the next open around entry_price, sell at
 // stop_price or target_price. Also the stored record (storage/recommendations.hpp).

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "actors/notifier/reports.hpp"
+#include "notify/reports.hpp"
 
 namespace tn {
 

@@ -5,8 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/signal/breakout_backtest.hpp"
-#include "tools/breakout_series.hpp"
+#include "breakout/backtest.hpp"
+#include "breakout/universe.hpp"
 
 namespace tn {
 

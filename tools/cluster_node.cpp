@@ -1,4 +1,4 @@
-// Cluster roles (issue 6) over CAF's middleman: io::publish / io::remote_actor
+// Cluster roles over CAF's middleman: io::publish / io::remote_actor
 // (openssl::publish / openssl::remote_actor with TLS). No protocol of our
 // own: the same messages as inside one node, serialized by CAF.
 #include "tools/cluster_node.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The two cluster roles' process-level parts (issue 6): CAF's middleman
+// The two cluster roles' process-level parts: CAF's middleman
 // (and OpenSSL module) in the actor system, the trading node's published
 // gateway, and the data node's whole life (connect, join, serve, rejoin).
 #include <cstdint>

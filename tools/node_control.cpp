@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "actors/node/daily_jobs.hpp"
+#include "actors/daily_jobs/daily_jobs.hpp"
 #include "storage/reconcile.hpp"
 #include "storage/store.hpp"
 
@@ -129,7 +129,7 @@ ControlReply verify(const NodeControlContext& ctx, const ControlRequest& req) {
   return ok(req, encode(b));
 }
 
-// One daily breakout job now (actors/node/daily_jobs.hpp).
+// One daily breakout job now (actors/daily_jobs/daily_jobs.hpp).
 ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest& req) {
   auto cls = req.args.find(control_arg::asset_class);
   if (cls == req.args.end() || (cls->second != "equity" && cls->second != "crypto"))

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/notifier/email.hpp"
+#include "notify/email.hpp"
 #include "actors/pipeline.hpp"
 
 namespace tn {

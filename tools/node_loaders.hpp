@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "actors/fetcher/check_reader.hpp"
-#include "actors/schedule/check_scheduler.hpp"
+#include "schedule/check_scheduler.hpp"
 #include "config/config.hpp"
 
 namespace tn {

@@ -18,16 +18,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/control/control_server.hpp"
+#include "control/server.hpp"
 #include "actors/fetcher/live_feed.hpp"
 #include "market/market_data.hpp"
-#include "actors/node/daily_jobs.hpp"
-#include "actors/notifier/notify_setup.hpp"
-#include "actors/notifier/render.hpp"
+#include "actors/daily_jobs/daily_jobs.hpp"
+#include "notify/notify_setup.hpp"
+#include "notify/render.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
-#include "tools/breakout_series.hpp"
+#include "breakout/universe.hpp"
 #include "tools/cluster_node.hpp"
 #include "tools/node_control.hpp"
 #include "tools/node_lock.hpp"
@@ -112,7 +112,7 @@ std::shared_ptr<notify::Deliverer> make_deliverer(const Config& cfg, const Chann
   return d;
 }
 
-// --- daily breakout jobs (issue 5) ---------------------------------------
+// --- daily breakout jobs ---------------------------------------
 // The universes' recorded daily CSVs are loaded once; a job sees the bars
 // closed by the replay's last decided check (node.resume_ms), or all of
 // them before the replay decided anything. No breakout table: no actor.
@@ -233,7 +233,7 @@ int run_node(const RunOptions& opt) {
       stop_pipeline(p);
       return fail(1, port.error().message);
     }
-  auto daily_jobs = start_daily_jobs(sys, cfg, store, p.events);  // daily breakout jobs (issue 5)
+  auto daily_jobs = start_daily_jobs(sys, cfg, store, p.events);  // daily breakout jobs
   if (!daily_jobs) {
     stop_pipeline(p);
     return fail(2, daily_jobs.error().message);
@@ -268,7 +268,7 @@ int run_node(const RunOptions& opt) {
   for (const auto& line : plan.off)
     if (line.rfind("channel email", 0) == 0) ctx.email_off = line;
   for (const auto& s : spec.streams) ctx.stream_names.push_back(s.symbol + ":" + s.timeframe);
-  ctx.daily_jobs = *daily_jobs;  // daily breakout jobs (issue 5)
+  ctx.daily_jobs = *daily_jobs;  // daily breakout jobs
 
   // The start event: watchlist and capital (the portfolio's total value).
   {
@@ -330,7 +330,7 @@ int run_node(const RunOptions& opt) {
   flush_events(sys, p);
   pthread_kill(sig_thread.native_handle(), SIGUSR1);
   sig_thread.join();
-  if (*daily_jobs) caf::anon_send_exit(*daily_jobs, caf::exit_reason::user_shutdown);  // issue 5
+  if (*daily_jobs) caf::anon_send_exit(*daily_jobs, caf::exit_reason::user_shutdown);
   stop_pipeline(p);
   if (code == 0)
     spdlog::info("node stopped ({}): {} bars, {} signals, {} trades, {} rejected in this run; "

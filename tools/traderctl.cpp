@@ -1,6 +1,6 @@
 // traderctl: steer a running node over its control endpoint.
 // The protocol is messages/control.hpp, the socket work
-// actors/control/control_client.*, the output actors/control/control_format.*;
+// control/client.*, the output control/format.*;
 // this is the command line.
 #include <chrono>
 #include <cstdint>
@@ -11,9 +11,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/control/control_client.hpp"
-#include "actors/control/control_format.hpp"
-#include "actors/control/control_security.hpp"
+#include "control/client.hpp"
+#include "control/format.hpp"
+#include "control/security.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
 #include "tools/fetch_data_command.hpp"

@@ -1,5 +1,5 @@
 // tradersub: print a node's event stream as JSON lines.
-// The logic lives in actors/publisher/subscriber_core.*; this is the socket
+// The logic lives in control/subscriber.*; this is the socket
 // loop and the command line.
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
-#include "actors/control/control_client.hpp"
-#include "actors/publisher/subscriber_core.hpp"
+#include "control/client.hpp"
+#include "control/subscriber.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"

@@ -1,4 +1,4 @@
-// The cluster's CAF shells (issue 6). On the trading node: one shard link
+// The cluster's CAF shells. On the trading node: one shard link
 // per remote shard (around ShardLink, shard_link.hpp) standing in for that
 // shard's fetcher, and the gateway, the one actor published on the network,
 // which admits data nodes. On a data node: the data link in front of its

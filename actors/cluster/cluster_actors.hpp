@@ -1,5 +1,5 @@
 #pragma once
-// The cluster's actors (issue 6); see cluster_actors.cpp and shard_link.hpp.
+// The cluster's actors; see cluster_actors.cpp and shard_link.hpp.
 #include <atomic>
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The trading node's view of one shard served by a remote data node (issue 6),
+// The trading node's view of one shard served by a remote data node,
 // as plain logic (the CAF shell is cluster_actors.cpp). It stands in for the
 // shard's fetcher towards the scheduler:
 //   waiting  no data node has attached yet: checks are held (the run waits)

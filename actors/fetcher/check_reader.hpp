@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 #include "messages/internal.hpp"
 #include "messages/market.hpp"
 

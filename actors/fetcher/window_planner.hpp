@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 #include "messages/market.hpp"
 
 namespace tn {

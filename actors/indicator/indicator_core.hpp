@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "actors/indicator/rolling_mean.hpp"
+#include "common/rolling_mean.hpp"
 #include "messages/market.hpp"
 
 namespace tn {

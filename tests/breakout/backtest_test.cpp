@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "actors/signal/breakout_backtest.hpp"
+#include "breakout/backtest.hpp"
 #include "breakout_test_util.hpp"
 #include "../support/temp_dir.hpp"
 

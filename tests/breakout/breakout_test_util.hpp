@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
-#include "actors/signal/breakout_strategy.hpp"
+#include "market/bar_source.hpp"
+#include "breakout/strategy.hpp"
 #include "config/breakout_config.hpp"
 
 namespace tn {  // printable in test messages

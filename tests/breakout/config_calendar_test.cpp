@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE breakout_config_calendar
 #include <boost/test/unit_test.hpp>
 
-#include "actors/schedule/market_calendar.hpp"
+#include "schedule/market_calendar.hpp"
 #include "breakout_test_util.hpp"
 #include "config/config.hpp"
 #include "../support/temp_dir.hpp"

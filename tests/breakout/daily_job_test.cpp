@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "actors/signal/daily_job.hpp"
+#include "breakout/daily_job.hpp"
 #include "breakout_test_util.hpp"
 #include "messages/codec.hpp"
 

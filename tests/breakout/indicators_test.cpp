@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "actors/indicator/breakout_indicators.hpp"
+#include "breakout/indicators.hpp"
 #include "breakout_test_util.hpp"
 
 using namespace tn;

@@ -5,8 +5,8 @@
 #include <limits>
 #include <ostream>
 
-#include "actors/arbiter/recommendations.hpp"
-#include "actors/signal/breakout_strategy.hpp"
+#include "breakout/recommendations.hpp"
+#include "breakout/strategy.hpp"
 #include "breakout_test_util.hpp"
 
 using namespace tn;

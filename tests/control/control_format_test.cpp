@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/control/control_format.hpp"
+#include "control/format.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "tests/control/control_test_util.hpp"

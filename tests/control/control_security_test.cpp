@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "actors/control/control_client.hpp"
-#include "actors/control/control_security.hpp"
-#include "actors/control/control_server.hpp"
+#include "control/client.hpp"
+#include "control/security.hpp"
+#include "control/server.hpp"
 #include "tests/control/control_test_util.hpp"
 #include "tests/support/temp_dir.hpp"
 

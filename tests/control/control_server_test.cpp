@@ -11,8 +11,8 @@
 
 #include <zmq.hpp>
 
-#include "actors/control/control_client.hpp"
-#include "actors/control/control_server.hpp"
+#include "control/client.hpp"
+#include "control/server.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
 #include "tests/control/control_test_util.hpp"

@@ -17,7 +17,7 @@
 #include <boost/test/unit_test.hpp>
 #include <zmq.hpp>
 
-#include "actors/control/control_server.hpp"
+#include "control/server.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/control/control_server.hpp"
+#include "control/server.hpp"
 #include "tests/control/control_test_util.hpp"
 #include "tests/support/process.hpp"
 

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 
 namespace fs = std::filesystem;
 using namespace tn;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 
 using namespace tn;
 

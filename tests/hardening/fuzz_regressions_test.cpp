@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/notifier/telegram.hpp"
+#include "notify/telegram.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/orders.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the cluster integration tests (issue 6): real tradernode
+// Shared by the cluster integration tests: real tradernode
 // processes in the roles trading and data on loopback, each with its own
 // database, ports from the OS, killed on the way out whatever happens.
 #include <sys/wait.h>

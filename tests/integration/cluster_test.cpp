@@ -1,6 +1,6 @@
 #define BOOST_TEST_MODULE integration_cluster
 // Several real tradernode processes sharing one pipeline over CAF's
-// middleman on loopback (issue 6): two data nodes + one trading node make
+// middleman on loopback: two data nodes + one trading node make
 // exactly the trades of one `all` node; a killed data node makes its shard
 // stale (health event, status) and its return resumes trading on it; a
 // data node the trading node was not configured for is refused.

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
-#include "actors/control/control_client.hpp"
+#include "control/client.hpp"
 #include "messages/control.hpp"
 #include "messages/envelope.hpp"
 #include "storage/reconcile.hpp"

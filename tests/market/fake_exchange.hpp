@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "actors/fetcher/bar_source.hpp"
+#include "market/bar_source.hpp"
 
 namespace httplib {
 class Server;

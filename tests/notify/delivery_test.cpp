@@ -3,8 +3,8 @@
 
 #include <deque>
 
-#include "actors/notifier/delivery.hpp"
-#include "actors/notifier/render.hpp"
+#include "notify/delivery.hpp"
+#include "notify/render.hpp"
 #include "messages/codec.hpp"
 #include "../storage/test_util.hpp"
 

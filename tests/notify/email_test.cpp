@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE notify_email
 #include <boost/test/unit_test.hpp>
 
-#include "actors/notifier/email.hpp"
-#include "actors/notifier/reports.hpp"
-#include "actors/notifier/render.hpp"
+#include "notify/email.hpp"
+#include "notify/reports.hpp"
+#include "notify/render.hpp"
 #include "messages/codec.hpp"
 #include "smtp_server.hpp"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "actors/notifier/notify_setup.hpp"
-#include "actors/notifier/render.hpp"
+#include "notify/notify_setup.hpp"
+#include "notify/render.hpp"
 #include "messages/codec.hpp"
 #include "messages/events.hpp"
 #include "storage/store.hpp"

@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE notify_render
 #include <boost/test/unit_test.hpp>
 
-#include "actors/notifier/render.hpp"
-#include "actors/notifier/reports.hpp"
-#include "actors/notifier/svg_chart.hpp"
+#include "notify/render.hpp"
+#include "notify/reports.hpp"
+#include "notify/svg_chart.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"

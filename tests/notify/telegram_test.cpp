@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE notify_telegram
 #include <boost/test/unit_test.hpp>
 
-#include "actors/notifier/daily_report.hpp"
-#include "actors/notifier/render.hpp"
-#include "actors/notifier/telegram.hpp"
+#include "notify/daily_report.hpp"
+#include "notify/render.hpp"
+#include "notify/telegram.hpp"
 #include "bot_api_server.hpp"
 #include "messages/codec.hpp"
 #include "storage/store.hpp"

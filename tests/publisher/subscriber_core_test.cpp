@@ -8,7 +8,7 @@
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/publisher/subscriber_core.hpp"
+#include "control/subscriber.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"

@@ -24,7 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/control/control_server.hpp"
+#include "control/server.hpp"
 #include "actors/publisher/zmq_publisher.hpp"
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"

@@ -6,9 +6,9 @@
 #include <map>
 #include <random>
 
-#include "actors/schedule/bar_schedule.hpp"
-#include "actors/schedule/clock.hpp"
-#include "actors/schedule/status_timer.hpp"
+#include "schedule/bar_schedule.hpp"
+#include "common/clock.hpp"
+#include "schedule/status_timer.hpp"
 
 using namespace tn;
 

@@ -2,7 +2,7 @@
 // The node's check scheduler in replay (simulated clock) and live modes.
 #include <boost/test/unit_test.hpp>
 
-#include "actors/schedule/check_scheduler.hpp"
+#include "schedule/check_scheduler.hpp"
 
 using namespace tn;
 

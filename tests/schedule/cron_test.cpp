@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/schedule/cron.hpp"
+#include "schedule/cron.hpp"
 
 using namespace tn;
 namespace chr = std::chrono;

@@ -1,0 +1,32 @@
+#pragma once
+// The node's daily breakout jobs (CAF shell of breakout/daily_runner.hpp).
+// One CronJob per enabled asset class: equity `30 16 * * 1-5`
+// America/New_York (skipped on days the market calendar says are closed),
+// crypto `0 0 * * *` UTC. One timer at a time, for the earliest next fire
+// (no polling). Detached: a job reads files and LMDB, off the pipeline's
+// threads.
+//
+// Messages:
+//   (run_signals_atom, asset_class, date "YYYY-MM-DD" or "") -> std::string
+//     (msgpack RunSignalsBody) or a caf::error: one job now (run-signals-now).
+#include <functional>
+#include <memory>
+
+#include "actors/pipeline.hpp"
+#include "breakout/daily_runner.hpp"
+
+namespace tn {
+
+using run_signals_atom = caf::atom_constant<caf::atom("runsignals")>;
+
+struct DailyJobsSpec {
+  std::shared_ptr<DailyRunner> runner;
+  caf::group events;  // told after each job that appended events
+  // The time the series are cut at for a job running now (replay: the
+  // replay's last decided bar close; live: now). Called on the actor's thread.
+  std::function<int64_t(int64_t wall_ms)> data_time;
+};
+
+caf::actor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);
+
+}  // namespace tn

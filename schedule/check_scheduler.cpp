@@ -1,0 +1,120 @@
+#include "schedule/check_scheduler.hpp"
+
+#include <algorithm>
+
+namespace tn {
+
+Result<CheckScheduler> CheckScheduler::make(const std::vector<CheckStream>& streams,
+                                            const CheckSchedulerOptions& o) {
+  if (o.shards == 0 || o.credit == 0)
+    return make_error(Errc::invalid_input, "check scheduler needs shards >= 1 and credit >= 1");
+  BarSchedule sched;
+  for (const CheckStream& s : streams) {
+    if (s.shard >= o.shards)
+      return make_error(Errc::invalid_input, "stream " + std::to_string(s.stream) + " has shard " +
+                                                 std::to_string(s.shard) + " of " +
+                                                 std::to_string(o.shards));
+    Status st = s.min_interval_ms < 0 ? sched.add(s.stream, s.tf_ms)
+                                      : sched.add(s.stream, s.tf_ms, s.min_interval_ms);
+    if (!st) return st.error();
+  }
+  auto sorted = streams;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const CheckStream& a, const CheckStream& b) { return a.stream < b.stream; });
+  return CheckScheduler(std::move(sched), std::move(sorted), o);
+}
+
+CheckScheduler::CheckScheduler(BarSchedule sched, std::vector<CheckStream> streams,
+                               CheckSchedulerOptions o)
+    : sched_(std::move(sched)), streams_(std::move(streams)), opt_(o), clock_ms_(o.start_ms) {}
+
+void CheckScheduler::resume(int64_t last_done_ms) {
+  for (const CheckStream& s : streams_) sched_.mark_checked(s.stream, last_done_ms);
+  if (opt_.simulated) clock_ms_ = std::max(clock_ms_, last_done_ms);
+}
+
+std::vector<CheckRequest> CheckScheduler::make_check(int64_t t, const std::vector<uint32_t>& due,
+                                                     bool last) {
+  const uint64_t id = ++sent_;
+  std::vector<CheckRequest> out(opt_.shards);
+  for (auto& r : out) {
+    r.window = id;
+    r.now_ms = t;
+    r.last = last;
+  }
+  size_t i = 0;
+  for (uint32_t stream : due) {  // both ascending
+    while (i < streams_.size() && streams_[i].stream < stream) ++i;
+    if (i == streams_.size()) break;
+    out[streams_[i].shard].streams.push_back(stream);
+    ++checks_[stream];
+    ++total_checks_;
+  }
+  time_of_[id] = t;
+  last_sent_ = last;
+  return out;
+}
+
+std::optional<std::vector<CheckRequest>> CheckScheduler::next_check(int64_t now_ms) {
+  if (last_sent_ || sent_ - acked_ >= opt_.credit) return std::nullopt;
+  if (stop_) {
+    // Ends the run: nothing new is read; the in-flight checks finish first.
+    return make_check(opt_.simulated ? clock_ms_ : now_ms, {}, true);
+  }
+  if (!opt_.simulated) {
+    clock_ms_ = std::max(clock_ms_, now_ms);
+    if (sched_.next_wakeup_ms(clock_ms_) > clock_ms_) return std::nullopt;
+    return make_check(clock_ms_, sched_.take_due(clock_ms_), false);
+  }
+  int64_t t = kNeverMs;
+  for (const CheckStream& s : streams_) t = std::min(t, sim_due_ms(s));
+  if (t >= opt_.end_ms) {
+    // The data's last close: read everything left, of every stream, and end.
+    clock_ms_ = opt_.end_ms == kNeverMs ? clock_ms_ : std::max(clock_ms_, opt_.end_ms);
+    std::vector<uint32_t> all;
+    for (const CheckStream& s : streams_) all.push_back(s.stream);
+    for (uint32_t s : all) sched_.mark_checked(s, clock_ms_);
+    return make_check(clock_ms_, all, true);
+  }
+  clock_ms_ = t;
+  std::vector<uint32_t> due;
+  for (const CheckStream& s : streams_)
+    if (sim_due_ms(s) <= t) due.push_back(s.stream);
+  for (uint32_t s : due) sched_.mark_checked(s, t);
+  return make_check(t, due, false);
+}
+
+int64_t CheckScheduler::sim_due_ms(const CheckStream& s) const {
+  return std::max({sched_.next_due_ms(s.stream), s.first_close_ms, clock_ms_});
+}
+
+int64_t CheckScheduler::next_wakeup_ms(int64_t now_ms) const {
+  if (opt_.simulated || last_sent_) return kNeverMs;
+  return sched_.next_wakeup_ms(std::max(clock_ms_, now_ms));
+}
+
+std::optional<int64_t> CheckScheduler::ack(uint64_t window) {
+  if (window <= acked_ || window > sent_) return std::nullopt;
+  acked_ = window;
+  auto it = time_of_.find(window);
+  const int64_t t = it == time_of_.end() ? clock_ms_ : it->second;
+  time_of_.erase(time_of_.begin(), time_of_.upper_bound(window));
+  return t;
+}
+
+ScheduleView CheckScheduler::view() const {
+  ScheduleView v;
+  v.now_ms = clock_ms_;
+  v.checks = total_checks_;
+  for (const CheckStream& s : streams_) {
+    ScheduleStream e;
+    e.stream = s.stream;
+    e.last_check_ms = sched_.last_check_ms(s.stream).value_or(0);
+    auto it = checks_.find(s.stream);
+    e.checks = it == checks_.end() ? 0 : it->second;
+    v.streams.push_back(e);
+  }
+  return v;
+}
+
+}  // namespace tn
