@@ -15,6 +15,7 @@
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/node_startup.hpp"
 #include "tools/pipeline_spec.hpp"
 #include "tools/worker_threads.hpp"
 
@@ -43,10 +44,6 @@ caf::behavior progress_printer(caf::event_based_actor*) {
   };
 }
 
-int fail(int code, const std::string& msg) {
-  spdlog::error("{}", msg);
-  return code;
-}
 
 }  // namespace
 

@@ -3,8 +3,6 @@
 // own: the same messages as inside one node, serialized by CAF.
 #include "tools/cluster_node.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,9 +16,8 @@
 #include "actors/cluster/cluster_actors.hpp"
 #include "storage/store.hpp"
 #include "tools/node_loaders.hpp"
-#include "tools/node_lock.hpp"
 #include "tools/node_setup.hpp"
-#include "tools/worker_threads.hpp"
+#include "tools/node_startup.hpp"
 
 namespace tn {
 
@@ -79,46 +76,28 @@ Result<uint16_t> start_gateway(caf::actor_system& sys, const Config& cfg, Pipeli
 
 int run_data_node(const Config& cfg) {
   const ClusterConfig& c = cfg.cluster;
-  auto lock = NodeLock::acquire(cfg.db_path);
-  if (!lock) return spdlog::error("{}", lock.error().message), 1;
+  caf::actor me;  // the receiving side of this thread, once the system exists
+  std::atomic<bool> stopping{false};
+  SignalWatcher signals([&](int) {
+    stopping = true;
+    caf::anon_send(me, stop_atom::value);
+  });
   // Its own store: data.error events of its fetcher (the trading node's
   // ledger is the trading node's alone).
-  storage::OpenOptions so;
-  so.path = cfg.db_path;
-  so.map_size_bytes = cfg.db_map_size_mb << 20;
-  so.durable = cfg.db_durable;
-  so.node = cfg.node_name;
-  auto store_r = storage::Store::open(so);
-  if (!store_r) return spdlog::error("{}", store_r.error().message), 1;
-  std::shared_ptr<storage::Store> store = std::move(store_r.value());
+  auto db = open_node_database(cfg);
+  if (!db) return fail(1, db.error().message);
+  std::shared_ptr<storage::Store> store = db->store;
   // Bad data files fail here, before connecting.
   const bool live = cfg.mode == "live";
   if (auto probe = live ? Result<Loaded>(Loaded{}) : load_replay(cfg, c.shard_count, INT64_MIN); !probe)
-    return spdlog::error("{}", probe.error().message), 2;
-
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  for (int s : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&sigs, s);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+    return fail(2, probe.error().message);
 
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
-  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  set_worker_threads(caf_cfg, cfg.threads);
-  prepare_cluster_system(caf_cfg, cfg);
+  configure_node_actor_system(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   caf::scoped_actor self{sys};
-  std::atomic<bool> stopping{false};
-  const caf::actor me = caf::actor_cast<caf::actor>(self);
-  std::thread sig_thread([&] {
-    int sig = 0;
-    while (sigwait(&sigs, &sig) == 0) {
-      if (sig == SIGUSR1) return;
-      spdlog::info("signal {}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-      stopping = true;
-      caf::anon_send(me, stop_atom::value);
-    }
-  });
+  me = caf::actor_cast<caf::actor>(self);
+  signals.start();
 
   const auto streams = stream_table(cfg);
   std::vector<int32_t> periods;
@@ -189,8 +168,7 @@ int run_data_node(const Config& cfg) {
     if (saw_last->load()) done = true;  // the trading node's run ended
     else if (!stopping) spdlog::warn("cluster: lost the trading node; reconnecting");
   }
-  pthread_kill(sig_thread.native_handle(), SIGUSR1);
-  sig_thread.join();
+  signals.finish();
   spdlog::info("data node {} stopped ({})", cfg.node_name,
                done ? "the trading node's run ended" : stopping ? "signal" : "refused");
   return code;

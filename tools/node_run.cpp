@@ -4,9 +4,6 @@
 // one node per database.
 #include "tools/node_run.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -30,11 +27,10 @@
 #include "breakout/universe.hpp"
 #include "tools/cluster_node.hpp"
 #include "tools/node_control.hpp"
-#include "tools/node_lock.hpp"
 #include "tools/node_loaders.hpp"
 #include "tools/node_setup.hpp"
+#include "tools/node_startup.hpp"
 #include "tools/pipeline_spec.hpp"
-#include "tools/worker_threads.hpp"
 
 namespace tn {
 
@@ -43,11 +39,6 @@ namespace {
 int64_t wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-int fail(int code, const std::string& msg) {
-  spdlog::error("{}", msg);
-  return code;
 }
 
 // Console, plus an appending file when [node] log_file is set (logrotate
@@ -154,26 +145,13 @@ int run_node(const RunOptions& opt) {
 
   if (cfg.cluster.role == "data") return run_data_node(cfg);  // fetchers + indicators of one shard
 
-  // Signals go to one thread that waits for them (no handler runs inside
-  // CAF or LMDB code); every thread started from here inherits the mask.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  for (int s : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&sigs, s);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
-  auto lock = NodeLock::acquire(cfg.db_path);
-  if (!lock) return fail(1, lock.error().message);
-  storage::OpenOptions so;
-  so.path = cfg.db_path;
-  so.map_size_bytes = cfg.db_map_size_mb << 20;
-  so.durable = cfg.db_durable;
-  so.node = cfg.node_name;
+  std::function<void()> stop;  // set once the pipeline runs
+  SignalWatcher signals([&](int) { stop(); });
   // Routed events get their outbox rows in their own commit (channels on only).
   const ChannelPlan plan = plan_channels(cfg.notify);
-  so.route_events = notify::make_event_router(cfg.notify, plan);
-  auto store_r = storage::Store::open(so);
-  if (!store_r) return fail(1, store_r.error().message);
-  std::shared_ptr<storage::Store> store = std::move(store_r.value());
+  auto db = open_node_database(cfg, notify::make_event_router(cfg.notify, plan));
+  if (!db) return fail(1, db.error().message);
+  std::shared_ptr<storage::Store> store = db->store;
   if (Status s = store->ledger().init_account(cfg.account_id, cfg.quote, to_amount(cfg.starting_balance)); !s)
     return fail(1, s.error().message);
 
@@ -218,14 +196,7 @@ int run_node(const RunOptions& opt) {
   if (auto p = stored<std::string>(*store, kPauseKey)) spec.pause = pause_from(*p);
 
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
-  // A running node is mostly idle and wants each bar decided at once: the
-  // sharing scheduler's workers block on a condition variable (no CPU when
-  // idle) and wake on the first message, where work stealing backs off into
-  // sleeps of up to 10 ms (bench/latency shows the difference).
-  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  set_worker_threads(caf_cfg, cfg.threads);
-  if (trading) prepare_cluster_system(caf_cfg, cfg);
+  configure_node_actor_system(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
   Pipeline p = spawn_pipeline(sys, spec);
   if (trading)  // the data nodes connect to the gateway; the run waits for them
@@ -242,7 +213,7 @@ int run_node(const RunOptions& opt) {
   std::atomic<bool> stopping{false};
   std::mutex stop_mu;  // with stop_cv: wakes a node staying up after its data (at_end = "stay")
   std::condition_variable stop_cv;
-  auto stop = [&] {
+  stop = [&] {
     {
       std::lock_guard<std::mutex> g(stop_mu);
       if (stopping.exchange(true)) return;
@@ -252,14 +223,7 @@ int run_node(const RunOptions& opt) {
     if (p.remote_shards)  // checks held for absent data nodes must not block the stop
       for (const auto& link : p.fetchers) caf::anon_send(link, stop_atom::value);
   };
-  std::thread sig_thread([&] {
-    int sig = 0;
-    while (sigwait(&sigs, &sig) == 0) {
-      if (sig == SIGUSR1) return;  // the node is done: stop waiting
-      spdlog::info("signal {}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-      stop();
-    }
-  });
+  signals.start();
 
   const int64_t started = wall_ms();
   NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop, {}, {}};
@@ -328,8 +292,7 @@ int run_node(const RunOptions& opt) {
   tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_ms() * 1'000'000});
   if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
   flush_events(sys, p);
-  pthread_kill(sig_thread.native_handle(), SIGUSR1);
-  sig_thread.join();
+  signals.finish();
   if (*daily_jobs) caf::anon_send_exit(*daily_jobs, caf::exit_reason::user_shutdown);
   stop_pipeline(p);
   if (code == 0)

@@ -1,0 +1,62 @@
+#include "tools/node_startup.hpp"
+
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include "messages/caf_types.hpp"
+#include "tools/cluster_node.hpp"
+#include "tools/worker_threads.hpp"
+
+namespace tn {
+
+int fail(int code, const std::string& msg) {
+  spdlog::error("{}", msg);
+  return code;
+}
+
+Result<NodeDatabase> open_node_database(const Config& cfg, storage::EventRouter route_events) {
+  auto lock = NodeLock::acquire(cfg.db_path);
+  if (!lock) return lock.error();
+  storage::OpenOptions so;
+  so.path = cfg.db_path;
+  so.map_size_bytes = cfg.db_map_size_mb << 20;
+  so.durable = cfg.db_durable;
+  so.node = cfg.node_name;
+  so.route_events = std::move(route_events);
+  auto store = storage::Store::open(so);
+  if (!store) return store.error();
+  return NodeDatabase{std::move(lock.value()), std::move(store.value())};
+}
+
+SignalWatcher::SignalWatcher(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
+  sigemptyset(&sigs_);
+  for (int s : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&sigs_, s);
+  pthread_sigmask(SIG_BLOCK, &sigs_, nullptr);
+}
+
+void SignalWatcher::start() {
+  thread_ = std::thread([this] {
+    int sig = 0;
+    while (sigwait(&sigs_, &sig) == 0) {
+      if (sig == SIGUSR1) return;  // the node is done: stop waiting
+      spdlog::info("signal {}: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+      on_signal_(sig);
+    }
+  });
+}
+
+void SignalWatcher::finish() {
+  if (!thread_.joinable()) return;
+  pthread_kill(thread_.native_handle(), SIGUSR1);
+  thread_.join();
+}
+
+void configure_node_actor_system(caf::actor_system_config& caf_cfg, const Config& cfg) {
+  caf_cfg.add_message_types<caf::id_block::tn>();
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  set_worker_threads(caf_cfg, cfg.threads);
+  if (cfg.cluster.role == "trading" || cfg.cluster.role == "data") prepare_cluster_system(caf_cfg, cfg);
+}
+
+}  // namespace tn
