@@ -13,7 +13,7 @@ namespace tn {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+using client_clock = std::chrono::steady_clock;
 
 // A reply that is not [empty, reply] (how the server answers a DEALER that
 // frames like REQ) is skipped; kept frames bound what a hostile server can
@@ -42,7 +42,7 @@ Result<ControlReply> call(const std::string& endpoint, const ControlRequest& req
     return make_error(Errc::invalid_input, "request of " + std::to_string(request.size()) +
                                                " bytes exceeds the limit of " +
                                                std::to_string(kMaxControlRequestBytes));
-  const auto deadline = clock_type::now() + timeout;
+  const auto deadline = client_clock::now() + timeout;
   zmq::context_t ctx;
   zmq::socket_t sock;
   try {
@@ -70,7 +70,7 @@ Result<ControlReply> call(const std::string& endpoint, const ControlRequest& req
   std::vector<zmq::message_t> kept;
   zmq::message_t part;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - client_clock::now());
     if (left.count() <= 0) return make_error(Errc::timeout, no_answer(endpoint, timeout));
     zmq::pollitem_t item{sock.handle(), 0, ZMQ_POLLIN, 0};
     try {

@@ -12,7 +12,7 @@ namespace tn {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+using server_clock = std::chrono::steady_clock;
 
 Error zmq_failure(const std::string& what, const std::string& endpoint, const zmq::error_t& e) {
   return make_error(Errc::io, what + " " + endpoint + ": " + e.what());
@@ -123,11 +123,11 @@ std::vector<zmq::pollitem_t> ControlServer::poll_items() {
 
 Result<size_t> ControlServer::poll_once(std::chrono::milliseconds timeout,
                                         const ControlHandler& handler) {
-  const auto deadline = clock_type::now() + timeout;
+  const auto deadline = server_clock::now() + timeout;
   size_t answered = 0;
   for (;;) {
     auto items = poll_items();
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - server_clock::now());
     try {
       zmq::poll(items.data(), items.size(), std::max(left, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& e) {
@@ -141,7 +141,7 @@ Result<size_t> ControlServer::poll_once(std::chrono::milliseconds timeout,
       if (e.num() == EINTR) return answered;
       return make_error(Errc::io, "reading control endpoint " + endpoint_ + ": " + e.what());
     }
-    if (answered > 0 || clock_type::now() >= deadline) return answered;
+    if (answered > 0 || server_clock::now() >= deadline) return answered;
   }
 }
 

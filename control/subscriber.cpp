@@ -11,7 +11,7 @@ namespace tn {
 namespace {
 
 // Hostile bytes may be invalid UTF-8: replace, never throw.
-std::string dump(const nlohmann::json& j) {
+std::string dump_line(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -20,7 +20,7 @@ std::string error_line(const std::string& message, std::string_view topic, size_
   j["error"] = message;
   j["topic"] = std::string(topic.substr(0, kMaxEchoedTopicBytes));
   j["frames"] = frames;
-  return dump(j);
+  return dump_line(j);
 }
 
 std::string warning_line(const char* what, const std::string& node, uint64_t expected,
@@ -30,7 +30,7 @@ std::string warning_line(const char* what, const std::string& node, uint64_t exp
   j["node"] = node;
   j["expected"] = expected;
   j["got"] = got;
-  return dump(j);
+  return dump_line(j);
 }
 
 std::string hex(std::string_view bytes) {
@@ -64,7 +64,7 @@ SubscriberOutput SubscriberCore::handle(const std::vector<std::string_view>& fra
       j["topic"] = std::string(topic);
       j["bytes"] = envelope.size();
       j["hex"] = hex(envelope);
-      o.out = dump(j);
+      o.out = dump_line(j);
       ++events_;
       return o;
     }

@@ -29,7 +29,7 @@ std::string encode_envelope(const EnvelopeHeader& h, std::string_view body_msgpa
 
 namespace {
 
-bool key_is(const msgpack::object& k, std::string_view name) {
+bool envelope_key_is(const msgpack::object& k, std::string_view name) {
   return k.type == msgpack::type::STR && std::string_view(k.via.str.ptr, k.via.str.size) == name;
 }
 
@@ -53,12 +53,12 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes) {
   try {
     for (uint32_t i = 0; i < root.via.map.size; ++i) {
       const auto& kv = root.via.map.ptr[i];
-      if (key_is(kv.key, "v")) { out.header.v = kv.val.as<uint32_t>(); seen |= 1; }
-      else if (key_is(kv.key, "seq")) { out.header.seq = kv.val.as<uint64_t>(); seen |= 2; }
-      else if (key_is(kv.key, "ts_ns")) { out.header.ts_ns = kv.val.as<int64_t>(); seen |= 4; }
-      else if (key_is(kv.key, "node")) { out.header.node = kv.val.as<std::string>(); seen |= 8; }
-      else if (key_is(kv.key, "type")) { out.header.type = kv.val.as<std::string>(); seen |= 16; }
-      else if (key_is(kv.key, "body")) { body = &kv.val; seen |= 32; }
+      if (envelope_key_is(kv.key, "v")) { out.header.v = kv.val.as<uint32_t>(); seen |= 1; }
+      else if (envelope_key_is(kv.key, "seq")) { out.header.seq = kv.val.as<uint64_t>(); seen |= 2; }
+      else if (envelope_key_is(kv.key, "ts_ns")) { out.header.ts_ns = kv.val.as<int64_t>(); seen |= 4; }
+      else if (envelope_key_is(kv.key, "node")) { out.header.node = kv.val.as<std::string>(); seen |= 8; }
+      else if (envelope_key_is(kv.key, "type")) { out.header.type = kv.val.as<std::string>(); seen |= 16; }
+      else if (envelope_key_is(kv.key, "body")) { body = &kv.val; seen |= 32; }
     }
   } catch (const std::exception& e) {
     return make_error(Errc::invalid_input, std::string("envelope field of wrong type: ") + e.what());
