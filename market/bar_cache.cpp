@@ -8,7 +8,6 @@
 // t with the sign bit flipped, so byte order is time order.
 #include "market/bar_cache.hpp"
 
-#include <lmdb.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <filesystem>
 
 #include "market/bar_checks.hpp"
+#include "storage/lmdb/lmdb.hpp"
 
 namespace tn::market {
 namespace {
@@ -58,27 +58,12 @@ std::string price_key(const std::string& source, const std::string& symbol) {
   return source + std::string(1, '\0') + symbol;
 }
 
-MDB_val val(const std::string& s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+constexpr std::string_view kLabel = "market cache";
 
-Error lmdb_error(int rc, const std::string& what) {
-  return make_error(rc == MDB_MAP_FULL ? Errc::storage_full : Errc::io,
-                    "market cache: " + what + ": " + mdb_strerror(rc) +
-                        (rc == MDB_MAP_FULL ? " (raise [sources] cache_map_size_mb or clear the cache)" : ""));
+// Whether key is prefix + ord64(t) for some t, that is a bar of p's stream.
+bool is_bar_of(std::string_view key, const std::string& p) {
+  return key.size() == p.size() + 8 && key.starts_with(p);
 }
-
-struct Txn {  // aborted unless committed; moves, never copies
-  MDB_txn* t = nullptr;
-  Txn() = default;
-  Txn(Txn&& o) noexcept : t(o.t) { o.t = nullptr; }
-  Txn(const Txn&) = delete;
-  Txn& operator=(const Txn&) = delete;
-  ~Txn() { if (t) mdb_txn_abort(t); }
-  int commit() {
-    const int rc = mdb_txn_commit(t);
-    t = nullptr;
-    return rc;
-  }
-};
 
 struct Coverage {
   int64_t open_bar = INT64_MIN;  // the open bar last checked, and when
@@ -86,15 +71,23 @@ struct Coverage {
   std::vector<TimeRange> ranges;
 };
 
-Coverage decode_coverage(const MDB_val& v) {
+Coverage decode_coverage(std::string_view v) {
   Coverage c;
-  const char* p = static_cast<const char*>(v.mv_data);
-  if (v.mv_size < 16 || (v.mv_size - 16) % 16 != 0) return c;  // unreadable: refetch everything
+  const char* p = v.data();
+  if (v.size() < 16 || (v.size() - 16) % 16 != 0) return c;  // unreadable: refetch everything
   c.open_bar = get_ord64(p);
   c.checked_at = get_ord64(p + 8);
-  for (size_t off = 16; off < v.mv_size; off += 16) c.ranges.emplace_back(get_ord64(p + off), get_ord64(p + off + 8));
+  for (size_t off = 16; off < v.size(); off += 16) c.ranges.emplace_back(get_ord64(p + off), get_ord64(p + off + 8));
   return c;
 }
+
+// The stored coverage of stream prefix p; none stored is an empty one.
+Result<Coverage> read_coverage(lmdb::Txn& t, lmdb::Table coverage, const std::string& p) {
+  auto v = t.get(coverage, p);
+  if (!v) return v.error();
+  return *v ? decode_coverage(**v) : Coverage{};
+}
+
 std::string encode_coverage(const Coverage& c) {
   std::string out;
   put_ord64(out, c.open_bar);
@@ -137,128 +130,74 @@ std::vector<TimeRange> add_range(std::vector<TimeRange> covered, TimeRange r) {
 }
 
 struct BarCache::Impl {
-  MDB_env* env = nullptr;
-  MDB_dbi meta = 0, bars = 0, coverage = 0, prices = 0;
-  std::string path;
-  ~Impl() { if (env) mdb_env_close(env); }
+  lmdb::Env env;  // declared first: destroyed last
+  lmdb::Table meta, bars, coverage, prices;
 
-  Result<Txn> begin(bool write) const {
-    Txn t;
-    if (int rc = mdb_txn_begin(env, nullptr, write ? 0 : MDB_RDONLY, &t.t); rc != 0)
-      return lmdb_error(rc, "begin transaction");
-    return t;
+  // Inside the opening write txn: opens (creating) the tables and checks or
+  // writes the schema version.
+  Status open_tables(lmdb::WriteTxn& t) {
+    for (auto [name, table] : {std::pair{"meta", &meta}, {"bars_v1", &bars},
+                               {"coverage_v1", &coverage}, {"prices_v1", &prices}}) {
+      auto opened = t.open_table(name);
+      if (!opened) return opened.error();
+      *table = *opened;
+    }
+    const std::string_view version_key = "schema_version";
+    auto stored = t.get(meta, version_key);
+    if (!stored) return stored.error();
+    if (!*stored) {
+      std::string ver;
+      put_le(ver, kSchemaVersion);
+      return t.put(meta, version_key, ver);
+    }
+    const uint32_t have = (*stored)->size() == 4 ? get_le<uint32_t>((*stored)->data()) : 0;
+    if (have != kSchemaVersion)
+      return make_error(Errc::schema_version, "market cache " + env.path() + ": schema version " +
+                                                  std::to_string(have) + ", this build reads " +
+                                                  std::to_string(kSchemaVersion) +
+                                                  " (the cache is disposable: delete the folder)");
+    return Status::OK();
   }
+
   // Deletes the bars of one stream (keys prefix + t, from <= t < to): the
   // keys are collected first, then deleted (no reliance on cursor-after-delete).
-  int erase_bars(MDB_txn* t, const std::string& p, int64_t from, int64_t to) const {
-    MDB_cursor* c = nullptr;
-    if (int rc = mdb_cursor_open(t, bars, &c); rc != 0) return rc;
-    std::string k = p;
-    put_ord64(k, from);
-    MDB_val key = val(k), v;
+  Status erase_bars(lmdb::WriteTxn& t, const std::string& p, int64_t from, int64_t to) const {
     std::vector<std::string> doomed;
-    int rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(c, &key, &v, MDB_NEXT)) {
-      if (key.mv_size != p.size() + 8 || std::memcmp(key.mv_data, p.data(), p.size()) != 0) break;
-      if (get_ord64(static_cast<const char*>(key.mv_data) + p.size()) >= to) break;
-      doomed.emplace_back(static_cast<const char*>(key.mv_data), key.mv_size);
-    }
-    mdb_cursor_close(c);
-    if (rc != 0 && rc != MDB_NOTFOUND) return rc;
-    for (const std::string& d : doomed) {
-      MDB_val dk = val(d);
-      if ((rc = mdb_del(t, bars, &dk, nullptr)) != 0) return rc;
-    }
-    return 0;
-  }
-};
-
-BarCache::BarCache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-BarCache::~BarCache() = default;
-const std::string& BarCache::path() const { return impl_->path; }
-
-Result<std::unique_ptr<BarCache>> BarCache::open(const Options& o) {
-  if (o.path.empty()) return make_error(Errc::invalid_input, "market cache: empty path");
-  std::error_code ec;
-  std::filesystem::create_directories(o.path, ec);
-  if (ec) return make_error(Errc::io, "market cache: cannot create " + o.path + ": " + ec.message());
-  ::chmod(o.path.c_str(), 0700);
-  auto impl = std::make_unique<Impl>();
-  impl->path = o.path;
-  if (int rc = mdb_env_create(&impl->env); rc != 0) return lmdb_error(rc, "create env");
-  mdb_env_set_maxdbs(impl->env, 8);
-  mdb_env_set_mapsize(impl->env, o.map_size_bytes);
-  // Disposable data: no fsync per commit (a crash may lose the newest
-  // entries, never tear one: LMDB stays consistent).
-  if (int rc = mdb_env_open(impl->env, o.path.c_str(), MDB_NOTLS | MDB_NOSYNC | MDB_NOMETASYNC, 0600); rc != 0)
-    return lmdb_error(rc, "open " + o.path);
-  auto t = impl->begin(true);
-  if (!t) return t.error();
-  for (auto [name, dbi] : {std::pair{"meta", &impl->meta}, {"bars_v1", &impl->bars},
-                           {"coverage_v1", &impl->coverage}, {"prices_v1", &impl->prices}})
-    if (int rc = mdb_dbi_open(t->t, name, MDB_CREATE, dbi); rc != 0) return lmdb_error(rc, std::string("open table ") + name);
-  std::string vk = "schema_version";
-  MDB_val key = val(vk), v;
-  int rc = mdb_get(t->t, impl->meta, &key, &v);
-  if (rc == 0) {
-    const uint32_t have = v.mv_size == 4 ? get_le<uint32_t>(static_cast<const char*>(v.mv_data)) : 0;
-    if (have != kSchemaVersion)
-      return make_error(Errc::schema_version, "market cache " + o.path + ": schema version " + std::to_string(have) +
-                                                  ", this build reads " + std::to_string(kSchemaVersion) +
-                                                  " (the cache is disposable: delete the folder)");
-  } else if (rc == MDB_NOTFOUND) {
-    std::string ver;
-    put_le(ver, kSchemaVersion);
-    MDB_val vv = val(ver);
-    if ((rc = mdb_put(t->t, impl->meta, &key, &vv, 0)) != 0) return lmdb_error(rc, "write schema version");
-  } else {
-    return lmdb_error(rc, "read schema version");
-  }
-  if ((rc = t->commit()) != 0) return lmdb_error(rc, "commit");
-  return std::unique_ptr<BarCache>(new BarCache(std::move(impl)));
-}
-
-Result<std::vector<CacheLookup>> BarCache::lookup(const std::vector<CacheQuery>& qs, int64_t now,
-                                                  int64_t ttl) const {
-  auto t = impl_->begin(false);
-  if (!t) return t.error();
-  MDB_cursor* c = nullptr;
-  if (int rc = mdb_cursor_open(t->t, impl_->bars, &c); rc != 0) return lmdb_error(rc, "cursor");
-  std::vector<CacheLookup> out(qs.size());
-  for (size_t i = 0; i < qs.size(); ++i) {
-    const CacheQuery& q = qs[i];
-    CacheLookup& l = out[i];
-    const int64_t iv = q.key.interval_ms;
-    const std::string p = prefix(q.key);
-    Coverage cov;
-    MDB_val key = val(p), v;
-    if (mdb_get(t->t, impl_->coverage, &key, &v) == 0) cov = decode_coverage(v);
-    const int64_t open_bar = bar_floor(now, iv);  // bars before it are closed
-    const int64_t end = std::min(q.to_ms, open_bar + iv);
-    if (q.from_ms < end) {
-      l.missing = subtract_ranges({q.from_ms, std::min(end, open_bar)}, cov.ranges);
-      const bool open_fresh = cov.open_bar == open_bar && now - cov.checked_at < ttl;
-      if (end > open_bar && !open_fresh) {
-        const int64_t a = std::max(q.from_ms, open_bar);
-        if (!l.missing.empty() && l.missing.back().second == a)
-          l.missing.back().second = end;
-        else
-          l.missing.emplace_back(a, end);
+    {
+      auto c = lmdb::Cursor::open(t, bars);
+      if (!c) return c.error();
+      std::string k = p;
+      put_ord64(k, from);
+      for (auto at = c->seek(k);; at = c->next()) {
+        if (!at) return at.error();
+        if (!*at || !is_bar_of((*at)->first, p)) break;
+        if (get_ord64((*at)->first.data() + p.size()) >= to) break;
+        doomed.emplace_back((*at)->first);
       }
     }
-    std::string k = p;
-    put_ord64(k, q.from_ms);
-    key = val(k);
-    int64_t last_fetched = 0;
+    for (const std::string& d : doomed)
+      if (Status s = t.del(bars, d); !s) return s;
+    return Status::OK();
+  }
+
+  // The bars of q's stream with open times in [q.from_ms, q.to_ms), read
+  // through c (a cursor on bars) into l, and the fetched_at of the last one.
+  Result<int64_t> read_bars(lmdb::Cursor& c, const std::string& p, const CacheQuery& q,
+                            CacheLookup& l) const {
+    const int64_t iv = q.key.interval_ms;
     const size_t expect = static_cast<size_t>(std::clamp<int64_t>((q.to_ms - q.from_ms) / iv + 1, 0, 4096));
     l.bars.open_time_ms.reserve(expect);
     for (auto* col : {&l.bars.open, &l.bars.high, &l.bars.low, &l.bars.close, &l.bars.volume}) col->reserve(expect);
-    for (int rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(c, &key, &v, MDB_NEXT)) {
-      if (key.mv_size != p.size() + 8 || std::memcmp(key.mv_data, p.data(), p.size()) != 0) break;
-      const int64_t ot = get_ord64(static_cast<const char*>(key.mv_data) + p.size());
-      if (ot >= q.to_ms || v.mv_size != kBarBytes) break;
-      const char* d = static_cast<const char*>(v.mv_data);
+    std::string k = p;
+    put_ord64(k, q.from_ms);
+    int64_t last_fetched = 0;
+    for (auto at = c.seek(k);; at = c.next()) {
+      if (!at) return at.error();
+      if (!*at || !is_bar_of((*at)->first, p)) break;
+      const auto& [key, v] = **at;
+      const int64_t ot = get_ord64(key.data() + p.size());
+      if (ot >= q.to_ms || v.size() != kBarBytes) break;
+      const char* d = v.data();
       l.bars.open_time_ms.push_back(ot);
       l.bars.open.push_back(get_le<double>(d));
       l.bars.high.push_back(get_le<double>(d + 8));
@@ -267,95 +206,143 @@ Result<std::vector<CacheLookup>> BarCache::lookup(const std::vector<CacheQuery>&
       l.bars.volume.push_back(get_le<double>(d + 32));
       last_fetched = get_le<int64_t>(d + 40);
     }
-    if (l.bars.size() > 0) l.last_bar_open = l.bars.open_time_ms.back() + iv > last_fetched;
+    return last_fetched;
   }
-  mdb_cursor_close(c);
-  return out;
+};
+
+BarCache::BarCache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BarCache::~BarCache() = default;
+const std::string& BarCache::path() const { return impl_->env.path(); }
+
+Result<std::unique_ptr<BarCache>> BarCache::open(const Options& o) {
+  if (o.path.empty()) return make_error(Errc::invalid_input, "market cache: empty path");
+  std::error_code ec;
+  std::filesystem::create_directories(o.path, ec);
+  if (ec) return make_error(Errc::io, "market cache: cannot create " + o.path + ": " + ec.message());
+  ::chmod(o.path.c_str(), 0700);
+  auto impl = std::make_unique<Impl>();
+  lmdb::EnvOptions env;
+  env.path = o.path;
+  env.map_size_bytes = o.map_size_bytes;
+  env.max_tables = 8;
+  // Disposable data: no fsync per commit (a crash may lose the newest
+  // entries, never tear one: LMDB stays consistent).
+  env.sync = false;
+  env.meta_sync = false;
+  env.label = kLabel;
+  env.map_full_hint = "raise [sources] cache_map_size_mb or clear the cache";
+  if (Status s = impl->env.open(env); !s) return s.error();
+  Impl& im = *impl;
+  auto opened = lmdb::try_write(im.env, kLabel, [&im](lmdb::WriteTxn& t) { return im.open_tables(t); });
+  if (!opened) return opened.error();
+  return std::unique_ptr<BarCache>(new BarCache(std::move(impl)));
+}
+
+Result<std::vector<CacheLookup>> BarCache::lookup(const std::vector<CacheQuery>& qs, int64_t now,
+                                                  int64_t ttl) const {
+  using Out = std::vector<CacheLookup>;
+  return lmdb::with_read(impl_->env, [&](lmdb::ReadTxn& t) -> Result<Out> {
+    auto c = lmdb::Cursor::open(t, impl_->bars);
+    if (!c) return c.error();
+    Out out(qs.size());
+    for (size_t i = 0; i < qs.size(); ++i) {
+      const CacheQuery& q = qs[i];
+      CacheLookup& l = out[i];
+      const int64_t iv = q.key.interval_ms;
+      const std::string p = prefix(q.key);
+      auto cov = read_coverage(t, impl_->coverage, p);
+      if (!cov) return cov.error();
+      const int64_t open_bar = bar_floor(now, iv);  // bars before it are closed
+      const int64_t end = std::min(q.to_ms, open_bar + iv);
+      if (q.from_ms < end) {
+        l.missing = subtract_ranges({q.from_ms, std::min(end, open_bar)}, cov->ranges);
+        const bool open_fresh = cov->open_bar == open_bar && now - cov->checked_at < ttl;
+        if (end > open_bar && !open_fresh) {
+          const int64_t a = std::max(q.from_ms, open_bar);
+          if (!l.missing.empty() && l.missing.back().second == a)
+            l.missing.back().second = end;
+          else
+            l.missing.emplace_back(a, end);
+        }
+      }
+      auto last_fetched = impl_->read_bars(*c, p, q, l);
+      if (!last_fetched) return last_fetched.error();
+      if (l.bars.size() > 0) l.last_bar_open = l.bars.open_time_ms.back() + iv > *last_fetched;
+    }
+    return out;
+  });
 }
 
 Status BarCache::store(const std::vector<CacheWrite>& ws, int64_t now) {
-  auto t = impl_->begin(true);
-  if (!t) return t.error();
-  for (const CacheWrite& w : ws) {
-    const std::string p = prefix(w.key);
-    if (int rc = impl_->erase_bars(t->t, p, w.fetched.first, w.fetched.second); rc != 0) return lmdb_error(rc, "erase bars");
-    const BarSeries& b = *w.bars;
-    std::string k, v;
-    for (size_t i = 0; i < b.size(); ++i) {
-      k = p;
-      put_ord64(k, b.open_time_ms[i]);
-      v.clear();
-      for (double x : {b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]}) put_le(v, x);
-      put_le(v, now);
-      MDB_val kk = val(k), vv = val(v);
-      if (int rc = mdb_put(t->t, impl_->bars, &kk, &vv, 0); rc != 0) return lmdb_error(rc, "write bar");
+  Impl& im = *impl_;
+  return lmdb::try_write(im.env, kLabel, [&](lmdb::WriteTxn& t) -> Status {
+    for (const CacheWrite& w : ws) {
+      const std::string p = prefix(w.key);
+      if (Status s = im.erase_bars(t, p, w.fetched.first, w.fetched.second); !s) return s;
+      const BarSeries& b = *w.bars;
+      std::string k, v;
+      for (size_t i = 0; i < b.size(); ++i) {
+        k = p;
+        put_ord64(k, b.open_time_ms[i]);
+        v.clear();
+        for (double x : {b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]}) put_le(v, x);
+        put_le(v, now);
+        if (Status s = t.put(im.bars, k, v); !s) return s;
+      }
+      auto cov = read_coverage(t, im.coverage, p);
+      if (!cov) return cov.error();
+      const int64_t open_bar = bar_floor(now, w.key.interval_ms);
+      cov->ranges = add_range(std::move(cov->ranges), {w.fetched.first, std::min(w.fetched.second, open_bar)});
+      if (w.fetched.second > open_bar && w.fetched.first <= open_bar) {
+        cov->open_bar = open_bar;
+        cov->checked_at = now;
+      }
+      if (Status s = t.put(im.coverage, p, encode_coverage(*cov)); !s) return s;
     }
-    Coverage cov;
-    MDB_val key = val(p), old;
-    if (mdb_get(t->t, impl_->coverage, &key, &old) == 0) cov = decode_coverage(old);
-    const int64_t open_bar = bar_floor(now, w.key.interval_ms);
-    cov.ranges = add_range(std::move(cov.ranges), {w.fetched.first, std::min(w.fetched.second, open_bar)});
-    if (w.fetched.second > open_bar && w.fetched.first <= open_bar) {
-      cov.open_bar = open_bar;
-      cov.checked_at = now;
-    }
-    const std::string enc = encode_coverage(cov);
-    MDB_val vv = val(enc);
-    if (int rc = mdb_put(t->t, impl_->coverage, &key, &vv, 0); rc != 0) return lmdb_error(rc, "write coverage");
-  }
-  if (int rc = t->commit(); rc != 0) return lmdb_error(rc, "commit");
-  return Status::OK();
+    return Status::OK();
+  });
 }
 
 Result<std::optional<CachedPrice>> BarCache::price(const std::string& source, const std::string& symbol,
                                                    int64_t now, int64_t ttl) const {
-  auto t = impl_->begin(false);
-  if (!t) return t.error();
-  const std::string k = price_key(source, symbol);
-  MDB_val key = val(k), v;
-  const int rc = mdb_get(t->t, impl_->prices, &key, &v);
-  if (rc == MDB_NOTFOUND) return std::optional<CachedPrice>();
-  if (rc != 0) return lmdb_error(rc, "read price");
-  if (v.mv_size != kPriceBytes) return std::optional<CachedPrice>();
-  const char* d = static_cast<const char*>(v.mv_data);
-  CachedPrice p{get_le<double>(d), get_le<int64_t>(d + 8), get_le<int64_t>(d + 16)};
-  if (now - p.fetched_at_ms >= ttl) return std::optional<CachedPrice>();
-  return std::optional<CachedPrice>(p);
+  using Out = std::optional<CachedPrice>;
+  return lmdb::with_read(impl_->env, [&](lmdb::ReadTxn& t) -> Result<Out> {
+    auto v = t.get(impl_->prices, price_key(source, symbol));
+    if (!v) return v.error();
+    if (!*v || (*v)->size() != kPriceBytes) return Out();
+    const char* d = (*v)->data();
+    CachedPrice p{get_le<double>(d), get_le<int64_t>(d + 8), get_le<int64_t>(d + 16)};
+    if (now - p.fetched_at_ms >= ttl) return Out();
+    return Out(p);
+  });
 }
 
 Status BarCache::store_price(const std::string& source, const std::string& symbol, const CachedPrice& p) {
-  auto t = impl_->begin(true);
-  if (!t) return t.error();
-  const std::string k = price_key(source, symbol);
   std::string v;
   put_le(v, p.price);
   put_le(v, p.time_ms);
   put_le(v, p.fetched_at_ms);
-  MDB_val kk = val(k), vv = val(v);
-  if (int rc = mdb_put(t->t, impl_->prices, &kk, &vv, 0); rc != 0) return lmdb_error(rc, "write price");
-  if (int rc = t->commit(); rc != 0) return lmdb_error(rc, "commit");
-  return Status::OK();
+  return lmdb::try_write(impl_->env, kLabel, [&](lmdb::WriteTxn& t) {
+    return t.put(impl_->prices, price_key(source, symbol), v);
+  });
 }
 
 Status BarCache::clear(const StreamKey& key) {
-  auto t = impl_->begin(true);
-  if (!t) return t.error();
-  const std::string p = prefix(key);
-  if (int rc = impl_->erase_bars(t->t, p, INT64_MIN, INT64_MAX); rc != 0) return lmdb_error(rc, "erase bars");
-  MDB_val k = val(p);
-  if (int rc = mdb_del(t->t, impl_->coverage, &k, nullptr); rc != 0 && rc != MDB_NOTFOUND)
-    return lmdb_error(rc, "erase coverage");
-  if (int rc = t->commit(); rc != 0) return lmdb_error(rc, "commit");
-  return Status::OK();
+  Impl& im = *impl_;
+  return lmdb::try_write(im.env, kLabel, [&](lmdb::WriteTxn& t) -> Status {
+    const std::string p = prefix(key);
+    if (Status s = im.erase_bars(t, p, INT64_MIN, INT64_MAX); !s) return s;
+    return t.del(im.coverage, p);
+  });
 }
 
 Status BarCache::clear_all() {
-  auto t = impl_->begin(true);
-  if (!t) return t.error();
-  for (MDB_dbi d : {impl_->bars, impl_->coverage, impl_->prices})
-    if (int rc = mdb_drop(t->t, d, 0); rc != 0) return lmdb_error(rc, "clear");
-  if (int rc = t->commit(); rc != 0) return lmdb_error(rc, "commit");
-  return Status::OK();
+  Impl& im = *impl_;
+  return lmdb::try_write(im.env, kLabel, [&](lmdb::WriteTxn& t) -> Status {
+    for (lmdb::Table table : {im.bars, im.coverage, im.prices})
+      if (Status s = t.clear(table); !s) return s;
+    return Status::OK();
+  });
 }
 
 }  // namespace tn::market

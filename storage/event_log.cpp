@@ -4,7 +4,7 @@
 
 #include "messages/envelope.hpp"
 #include "storage/format.hpp"
-#include "storage/lmdb_env.hpp"
+#include "storage/store_core.hpp"
 
 namespace tn::storage {
 
@@ -16,8 +16,8 @@ constexpr std::string_view kLabel = "event log";
 constexpr size_t kMaxTypeBytes = 256;
 
 // The seq of the last stored event (0 if none), read through txn.
-Result<uint64_t> last_seq_in(detail::Txn& txn) {
-  auto cur = detail::Cursor::open(txn, txn.t().events, fmt::kEvents);
+Result<uint64_t> last_seq_in(lmdb::Txn& txn, const detail::Tables& t) {
+  auto cur = lmdb::Cursor::open(txn, t.events);
   if (!cur) return cur.error();
   auto last = cur->last();
   if (!last) return last.error();
@@ -70,33 +70,30 @@ Status check_draft(const EventLog::Draft& d) {
   return Status::OK();
 }
 
-Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
-  auto last = last_seq_in(txn);
+Result<uint64_t> append_event(const Core& core, lmdb::WriteTxn& txn, const EventLog::Draft& draft) {
+  auto last = last_seq_in(txn, core.t);
   if (!last) return last.error();
   const uint64_t seq = *last + 1;
   EnvelopeHeader h;
   h.seq = seq;
   h.ts_ns = draft.ts_ns;
-  h.node = txn.core().node;
+  h.node = core.node;
   h.type = draft.type;
   const std::string envelope = encode_envelope(h, draft.body);
   Link prev = zero_link();
   if (seq > 1) {
-    auto got = txn.get(txn.t().event_chain, fmt::event_key(seq - 1), fmt::kEventChain);
+    auto got = txn.get(core.t.event_chain, fmt::event_key(seq - 1));
     if (!got) return got.error();
     if (!*got || (*got)->size() != fmt::kChainLinkBytes)
       return corrupt_record(fmt::kEventChain, std::to_string(seq - 1),
                             "missing or malformed link: the event log's chain is broken");
     prev = Link(**got);
   }
-  if (Status s = txn.put(txn.t().events, fmt::event_key(seq), envelope, fmt::kEvents); !s)
-    return s.error();
-  if (Status s = txn.put(txn.t().event_chain, fmt::event_key(seq), next_link(prev, seq, envelope),
-                         fmt::kEventChain);
-      !s)
+  if (Status s = txn.put(core.t.events, fmt::event_key(seq), envelope); !s) return s.error();
+  if (Status s = txn.put(core.t.event_chain, fmt::event_key(seq), next_link(prev, seq, envelope)); !s)
     return s.error();
   // notify: outbox rows for routed event types commit with the event.
-  if (Status s = enqueue_routed(txn, seq, draft.type); !s) return s.error();
+  if (Status s = enqueue_routed(core, txn, seq, draft.type); !s) return s.error();
   return seq;
 }
 
@@ -104,8 +101,8 @@ Result<uint64_t> append_event(WriteTxn& txn, const EventLog::Draft& draft) {
 
 Result<uint64_t> EventLog::append(const Draft& draft) {
   if (Status s = detail::check_draft(draft); !s) return s.error();
-  return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) {
-    return detail::append_event(txn, draft);
+  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) {
+    return detail::append_event(core_, txn, draft);
   });
 }
 
@@ -113,26 +110,25 @@ Result<std::vector<uint64_t>> EventLog::append_batch(const std::vector<Draft>& d
   for (const auto& d : drafts)
     if (Status s = detail::check_draft(d); !s) return s.error();
   if (drafts.empty()) return std::vector<uint64_t>{};
-  return detail::try_write(core_, kLabel,
-                           [&](detail::WriteTxn& txn) -> Result<std::vector<uint64_t>> {
-                             std::vector<uint64_t> seqs;
-                             seqs.reserve(drafts.size());
-                             for (const auto& d : drafts) {
-                               auto seq = detail::append_event(txn, d);
-                               if (!seq) return seq.error();
-                               seqs.push_back(*seq);
-                             }
-                             return seqs;
-                           });
+  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<uint64_t>> {
+    std::vector<uint64_t> seqs;
+    seqs.reserve(drafts.size());
+    for (const auto& d : drafts) {
+      auto seq = detail::append_event(core_, txn, d);
+      if (!seq) return seq.error();
+      seqs.push_back(*seq);
+    }
+    return seqs;
+  });
 }
 
 Result<std::vector<std::pair<uint64_t, std::string>>> EventLog::read_from(uint64_t first_seq,
                                                                           size_t max) {
   using Out = std::vector<std::pair<uint64_t, std::string>>;
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<Out> {
     Out out;
     if (max == 0) return out;
-    auto cur = detail::Cursor::open(txn, txn.t().events, fmt::kEvents);
+    auto cur = lmdb::Cursor::open(txn, core_.t.events);
     if (!cur) return cur.error();
     auto at = cur->seek(fmt::event_key(first_seq == 0 ? 1 : first_seq));
     while (true) {
@@ -151,13 +147,14 @@ Result<std::vector<std::pair<uint64_t, std::string>>> EventLog::read_from(uint64
 }
 
 Result<EventLog::ChainReport> EventLog::verify_chain() {
-  return detail::with_read(core_, [](detail::ReadTxn& txn) -> Result<ChainReport> {
+  const detail::Tables& t = core_.t;
+  return lmdb::with_read(core_.env, [&t](lmdb::ReadTxn& txn) -> Result<ChainReport> {
     ChainReport r;
     auto fail = [&](uint64_t seq, const std::string& why) {
       r.ok = false;
       r.problems.push_back("event " + std::to_string(seq) + ": " + why);
     };
-    auto cur = detail::Cursor::open(txn, txn.t().events, fmt::kEvents);
+    auto cur = lmdb::Cursor::open(txn, t.events);
     if (!cur) return cur.error();
     Link prev = zero_link();
     uint64_t expect = 1;
@@ -171,7 +168,7 @@ Result<EventLog::ChainReport> EventLog::verify_chain() {
       auto env = decode_envelope(value);
       if (!env) fail(seq, "envelope does not decode: " + env.error().message);
       else if (env->header.seq != seq) fail(seq, "envelope says seq " + std::to_string(env->header.seq));
-      auto link = txn.get(txn.t().event_chain, key, fmt::kEventChain);
+      auto link = txn.get(t.event_chain, key);
       if (!link) return link.error();
       const Link want = next_link(prev, seq, value);
       if (!*link) fail(seq, "no hash link stored");
@@ -182,7 +179,7 @@ Result<EventLog::ChainReport> EventLog::verify_chain() {
       ++expect;
     }
     if (r.ok) {  // a link past the last event is a dropped event
-      auto links = detail::Cursor::open(txn, txn.t().event_chain, fmt::kEventChain);
+      auto links = lmdb::Cursor::open(txn, t.event_chain);
       if (!links) return links.error();
       auto last = links->last();
       if (!last) return last.error();
@@ -194,7 +191,8 @@ Result<EventLog::ChainReport> EventLog::verify_chain() {
 }
 
 Result<uint64_t> EventLog::last_seq() {
-  return detail::with_read(core_, [](detail::ReadTxn& txn) { return last_seq_in(txn); });
+  return lmdb::with_read(core_.env,
+                         [this](lmdb::ReadTxn& txn) { return last_seq_in(txn, core_.t); });
 }
 
 }  // namespace tn::storage

@@ -41,7 +41,7 @@ inline constexpr const char* kRecommendations = "recommendations_v1";  // id -> 
 // databases simply get it created empty on open).
 inline constexpr const char* kOutbox = "outbox_v1";           // channel \0 be64(id) -> OutboxRecord
 
-// Room for tables added later without touching env setup (mdb_env_set_maxdbs).
+// Room for tables added later without touching env setup (lmdb::EnvOptions::max_tables).
 inline constexpr unsigned kMaxTables = 32;
 
 // ---- meta keys ------------------------------------------------------------

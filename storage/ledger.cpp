@@ -3,7 +3,7 @@
 #include "messages/codec.hpp"
 #include "messages/events.hpp"
 #include "storage/format.hpp"
-#include "storage/lmdb_env.hpp"
+#include "storage/store_core.hpp"
 
 namespace tn::storage {
 
@@ -45,18 +45,20 @@ std::string tx_key_text(std::string_view key) {
   return std::string(key.substr(0, sep)) + "/tx " + std::to_string(fmt::from_be64(key.substr(sep + 1)));
 }
 
-Result<Amount> read_balance(detail::Txn& txn, const std::string& account, const std::string& asset) {
+Result<Amount> read_balance(lmdb::Txn& txn, const detail::Tables& t, const std::string& account,
+                            const std::string& asset) {
   const std::string key = fmt::balance_key(account, asset);
-  auto v = txn.get(txn.t().balances, key, fmt::kBalances);
+  auto v = txn.get(t.balances, key);
   if (!v) return v.error();
   if (!*v) return Amount{0};
   return detail::decode_record<Amount>(fmt::kBalances, account + "/" + asset, **v);
 }
 
-Result<std::map<std::string, Amount>> read_balances(detail::Txn& txn, const std::string& account) {
+Result<std::map<std::string, Amount>> read_balances(lmdb::Txn& txn, const detail::Tables& t,
+                                                    const std::string& account) {
   std::map<std::string, Amount> out;
   const std::string prefix = fmt::account_prefix(account);
-  auto cur = detail::Cursor::open(txn, txn.t().balances, fmt::kBalances);
+  auto cur = lmdb::Cursor::open(txn, t.balances);
   if (!cur) return cur.error();
   for (auto at = cur->seek(prefix);; at = cur->next()) {
     if (!at) return at.error();
@@ -69,10 +71,11 @@ Result<std::map<std::string, Amount>> read_balances(detail::Txn& txn, const std:
   return out;
 }
 
-Result<std::vector<OrderResult>> read_orders(detail::Txn& txn, const std::string& account) {
+Result<std::vector<OrderResult>> read_orders(lmdb::Txn& txn, const detail::Tables& t,
+                                             const std::string& account) {
   std::vector<OrderResult> out;
   const std::string prefix = fmt::account_prefix(account);
-  auto cur = detail::Cursor::open(txn, txn.t().transactions, fmt::kTransactions);
+  auto cur = lmdb::Cursor::open(txn, t.transactions);
   if (!cur) return cur.error();
   for (auto at = cur->seek(prefix);; at = cur->next()) {
     if (!at) return at.error();
@@ -85,8 +88,9 @@ Result<std::vector<OrderResult>> read_orders(detail::Txn& txn, const std::string
   return out;
 }
 
-Result<Amount> read_starting_capital(detail::Txn& txn, const std::string& account) {
-  auto v = txn.get(txn.t().accounts, account, fmt::kAccounts);
+Result<Amount> read_starting_capital(lmdb::Txn& txn, const detail::Tables& t,
+                                     const std::string& account) {
+  auto v = txn.get(t.accounts, account);
   if (!v) return v.error();
   if (!*v) return make_error(Errc::not_found, "account " + account + " was never initialised");
   auto rec = detail::decode_record<fmt::AccountRecord>(fmt::kAccounts, account, **v);
@@ -94,16 +98,16 @@ Result<Amount> read_starting_capital(detail::Txn& txn, const std::string& accoun
   return rec->starting_capital;
 }
 
-Status write_balance(detail::WriteTxn& txn, const std::string& account, const std::string& asset,
-                     Amount value) {
-  return txn.put(txn.t().balances, fmt::balance_key(account, asset), encode(value), fmt::kBalances);
+Status write_balance(lmdb::WriteTxn& txn, const detail::Tables& t, const std::string& account,
+                     const std::string& asset, Amount value) {
+  return txn.put(t.balances, fmt::balance_key(account, asset), encode(value));
 }
 
 // Next transaction number of account: last stored + 1, read in this txn.
-Result<uint64_t> next_tx(detail::WriteTxn& txn, const std::string& account) {
-  auto cur = detail::Cursor::open(txn, txn.t().transactions, fmt::kTransactions);
+Result<uint64_t> next_tx(lmdb::WriteTxn& txn, const detail::Tables& t, const std::string& account) {
+  auto cur = lmdb::Cursor::open(txn, t.transactions);
   if (!cur) return cur.error();
-  auto last = detail::last_before(*cur, fmt::account_prefix_end(account));
+  auto last = lmdb::last_before(*cur, fmt::account_prefix_end(account));
   if (!last) return last.error();
   const std::string prefix = fmt::account_prefix(account);
   if (!*last || !(*last)->first.starts_with(prefix)) return uint64_t{1};
@@ -135,11 +139,11 @@ TradeEvent trade_event(const OrderResult& r) {
 }
 
 // The body of apply(), inside its write txn.
-Result<OrderResult> apply_in(detail::WriteTxn& txn, const OrderRequest& req,
+Result<OrderResult> apply_in(const detail::Core& core, lmdb::WriteTxn& txn, const OrderRequest& req,
                              const LedgerRules& rules, int64_t ts_ns,
                              const std::vector<EventLog::Draft>& before) {
-  const auto& t = txn.t();
-  auto prior = txn.get(t.orders, req.order_id, fmt::kOrders);
+  const detail::Tables& t = core.t;
+  auto prior = txn.get(t.orders, req.order_id);
   if (!prior) return prior.error();
   if (*prior) {  // applied before: answer as then, change nothing
     auto r = detail::decode_record<OrderResult>(fmt::kOrders, req.order_id, **prior);
@@ -148,30 +152,30 @@ Result<OrderResult> apply_in(detail::WriteTxn& txn, const OrderRequest& req,
     return r;
   }
 
-  auto quote = read_balance(txn, req.account, req.quote);
+  auto quote = read_balance(txn, t, req.account, req.quote);
   if (!quote) return quote.error();
-  auto base = read_balance(txn, req.account, req.base);
+  auto base = read_balance(txn, t, req.account, req.base);
   if (!base) return base.error();
   OrderResult res = evaluate_order(req, rules, *quote, *base);
 
   for (const EventLog::Draft& d : before)
-    if (auto s = detail::append_event(txn, d); !s) return s.error();
+    if (auto s = detail::append_event(core, txn, d); !s) return s.error();
   auto seq = detail::append_event(
-      txn, {res.filled ? topic::trade_fill : topic::trade_rejected, encode(trade_event(res)), ts_ns});
+      core, txn,
+      {res.filled ? topic::trade_fill : topic::trade_rejected, encode(trade_event(res)), ts_ns});
   if (!seq) return seq.error();
   res.event_seq = *seq;
 
   if (res.filled) {
-    if (Status s = write_balance(txn, req.account, req.quote, res.quote_after); !s) return s.error();
-    if (Status s = write_balance(txn, req.account, req.base, res.base_after); !s) return s.error();
+    if (Status s = write_balance(txn, t, req.account, req.quote, res.quote_after); !s) return s.error();
+    if (Status s = write_balance(txn, t, req.account, req.base, res.base_after); !s) return s.error();
   }
-  auto tx = next_tx(txn, req.account);
+  auto tx = next_tx(txn, t, req.account);
   if (!tx) return tx.error();
   const std::string record = encode(res);
-  if (Status s = txn.put(t.transactions, fmt::tx_key(req.account, *tx), record, fmt::kTransactions);
-      !s)
+  if (Status s = txn.put(t.transactions, fmt::tx_key(req.account, *tx), record); !s)
     return s.error();
-  if (Status s = txn.put(t.orders, req.order_id, record, fmt::kOrders); !s) return s.error();
+  if (Status s = txn.put(t.orders, req.order_id, record); !s) return s.error();
   return res;
 }
 
@@ -183,8 +187,8 @@ Status Ledger::init_account(const std::string& account, const std::string& quote
   if (Status s = check_name("quote asset", quote); !s) return s;
   if (starting_balance < 0)
     return make_error(Errc::invalid_input, "starting balance of " + account + " is negative");
-  auto r = detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) -> Result<bool> {
-    auto v = txn.get(txn.t().accounts, account, fmt::kAccounts);
+  auto r = lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
+    auto v = txn.get(core_.t.accounts, account);
     if (!v) return v.error();
     if (*v) {  // initialised before: keep what is there
       auto rec = detail::decode_record<fmt::AccountRecord>(fmt::kAccounts, account, **v);
@@ -195,9 +199,8 @@ Status Ledger::init_account(const std::string& account, const std::string& quote
       return false;
     }
     fmt::AccountRecord rec{quote, starting_balance};
-    if (Status s = txn.put(txn.t().accounts, account, encode(rec), fmt::kAccounts); !s)
-      return s.error();
-    if (Status s = write_balance(txn, account, quote, starting_balance); !s) return s.error();
+    if (Status s = txn.put(core_.t.accounts, account, encode(rec)); !s) return s.error();
+    if (Status s = write_balance(txn, core_.t, account, quote, starting_balance); !s) return s.error();
     return true;
   });
   if (!r) return r.error();
@@ -207,12 +210,14 @@ Status Ledger::init_account(const std::string& account, const std::string& quote
 Result<Amount> Ledger::balance(const std::string& account, const std::string& asset) {
   if (Status s = check_name("account", account); !s) return s.error();
   if (Status s = check_name("asset", asset); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_balance(txn, account, asset); });
+  return lmdb::with_read(core_.env,
+                         [&](lmdb::ReadTxn& txn) { return read_balance(txn, core_.t, account, asset); });
 }
 
 Result<std::map<std::string, Amount>> Ledger::balances(const std::string& account) {
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_balances(txn, account); });
+  return lmdb::with_read(core_.env,
+                         [&](lmdb::ReadTxn& txn) { return read_balances(txn, core_.t, account); });
 }
 
 Result<OrderResult> Ledger::apply(const OrderRequest& req, const LedgerRules& rules, int64_t ts_ns,
@@ -237,11 +242,11 @@ Result<std::vector<OrderResult>> Ledger::apply_batch(const std::vector<OrderRequ
   for (const EventLog::Draft& d : before)
     if (Status s = detail::check_draft(d); !s) return s.error();
   static const std::vector<EventLog::Draft> kNone;
-  return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) -> Result<std::vector<OrderResult>> {
+  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<OrderResult>> {
     std::vector<OrderResult> out;
     out.reserve(reqs.size());
     for (size_t k = 0; k < reqs.size(); ++k) {
-      auto r = apply_in(txn, reqs[k], rules, ts_ns, k == 0 ? before : kNone);
+      auto r = apply_in(core_, txn, reqs[k], rules, ts_ns, k == 0 ? before : kNone);
       if (!r) return r.error();
       out.push_back(std::move(*r));
     }
@@ -252,8 +257,8 @@ Result<std::vector<OrderResult>> Ledger::apply_batch(const std::vector<OrderRequ
 Result<std::optional<OrderResult>> Ledger::find_order(const std::string& order_id) {
   using Out = std::optional<OrderResult>;
   if (order_id.empty() || order_id.size() > fmt::kMaxKeyBytes) return Out();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
-    auto v = txn.get(txn.t().orders, order_id, fmt::kOrders);
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<Out> {
+    auto v = txn.get(core_.t.orders, order_id);
     if (!v) return v.error();
     if (!*v) return Out();
     auto r = detail::decode_record<OrderResult>(fmt::kOrders, order_id, **v);
@@ -264,23 +269,25 @@ Result<std::optional<OrderResult>> Ledger::find_order(const std::string& order_i
 
 Result<std::vector<OrderResult>> Ledger::orders(const std::string& account) {
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_orders(txn, account); });
+  return lmdb::with_read(core_.env,
+                         [&](lmdb::ReadTxn& txn) { return read_orders(txn, core_.t, account); });
 }
 
 Result<Amount> Ledger::starting_capital(const std::string& account) {
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) { return read_starting_capital(txn, account); });
+  return lmdb::with_read(core_.env,
+                         [&](lmdb::ReadTxn& txn) { return read_starting_capital(txn, core_.t, account); });
 }
 
 Result<LedgerSnapshot> Ledger::snapshot(const std::string& account) {
   if (Status s = check_name("account", account); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<LedgerSnapshot> {
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<LedgerSnapshot> {
     LedgerSnapshot snap;
-    auto start = read_starting_capital(txn, account);
+    auto start = read_starting_capital(txn, core_.t, account);
     if (!start) return start.error();
-    auto orders = read_orders(txn, account);
+    auto orders = read_orders(txn, core_.t, account);
     if (!orders) return orders.error();
-    auto balances = read_balances(txn, account);
+    auto balances = read_balances(txn, core_.t, account);
     if (!balances) return balances.error();
     snap.starting_capital = *start;
     snap.orders = std::move(*orders);

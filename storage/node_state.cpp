@@ -1,7 +1,7 @@
 #include "storage/node_state.hpp"
 
 #include "storage/format.hpp"
-#include "storage/lmdb_env.hpp"
+#include "storage/store_core.hpp"
 
 namespace tn::storage {
 
@@ -18,9 +18,8 @@ Status check_key(const std::string& key) {
 
 Status NodeState::put(const std::string& key, const std::string& value) {
   if (Status s = check_key(key); !s) return s;
-  auto r = detail::try_write(core_, "node state", [&](detail::WriteTxn& txn) -> Result<bool> {
-    if (Status s = txn.put(txn.t().node_state, key, value, format::kNodeState); !s)
-      return s.error();
+  auto r = lmdb::try_write(core_.env, "node state", [&](lmdb::WriteTxn& txn) -> Result<bool> {
+    if (Status s = txn.put(core_.t.node_state, key, value); !s) return s.error();
     return true;
   });
   if (!r) return r.error();
@@ -29,8 +28,8 @@ Status NodeState::put(const std::string& key, const std::string& value) {
 
 Result<std::optional<std::string>> NodeState::get(const std::string& key) {
   if (Status s = check_key(key); !s) return s.error();
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<std::optional<std::string>> {
-    auto v = txn.get(txn.t().node_state, key, format::kNodeState);
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<std::optional<std::string>> {
+    auto v = txn.get(core_.t.node_state, key);
     if (!v) return v.error();
     if (!*v) return std::optional<std::string>();
     return std::optional<std::string>(std::string(**v));

@@ -5,7 +5,7 @@
 #include "messages/codec.hpp"
 
 #include "storage/format.hpp"
-#include "storage/lmdb_env.hpp"
+#include "storage/store_core.hpp"
 
 namespace tn::storage {
 
@@ -31,8 +31,8 @@ Status check_channel(std::string_view channel) {
 }
 
 // Hands out the next outbox id inside txn (meta outbox_last_id + 1).
-Result<uint64_t> next_id(detail::WriteTxn& txn) {
-  auto stored = txn.get(txn.t().meta, fmt::kOutboxLastIdKey, fmt::kMeta);
+Result<uint64_t> next_id(lmdb::WriteTxn& txn, const detail::Tables& t) {
+  auto stored = txn.get(t.meta, fmt::kOutboxLastIdKey);
   if (!stored) return stored.error();
   uint64_t last = 0;
   if (*stored) {
@@ -40,20 +40,17 @@ Result<uint64_t> next_id(detail::WriteTxn& txn) {
     if (!v) return v.error();
     last = *v;
   }
-  if (Status s = txn.put(txn.t().meta, fmt::kOutboxLastIdKey, encode(last + 1), fmt::kMeta); !s)
-    return s.error();
+  if (Status s = txn.put(t.meta, fmt::kOutboxLastIdKey, encode(last + 1)); !s) return s.error();
   return last + 1;
 }
 
 // Stores rec under a fresh id; returns the id.
-Result<uint64_t> put_row(detail::WriteTxn& txn, fmt::OutboxRecord rec) {
-  auto id = next_id(txn);
+Result<uint64_t> put_row(lmdb::WriteTxn& txn, const detail::Tables& t, fmt::OutboxRecord rec) {
+  auto id = next_id(txn, t);
   if (!id) return id;
   rec.id = *id;
   rec.queued_ms = wall_ms();
-  if (Status s = txn.put(txn.t().outbox, fmt::outbox_key(rec.channel, rec.id), encode(rec),
-                         fmt::kOutbox);
-      !s)
+  if (Status s = txn.put(t.outbox, fmt::outbox_key(rec.channel, rec.id), encode(rec)); !s)
     return s.error();
   return rec.id;
 }
@@ -69,8 +66,8 @@ namespace detail {
 
 // THE NOTIFY HOOK of the event-append path: one outbox row per channel the
 // router names for this event type, in the event's own transaction.
-Status enqueue_routed(WriteTxn& txn, uint64_t seq, const std::string& type) {
-  const auto& route = txn.core().route_events;
+Status enqueue_routed(const Core& core, lmdb::WriteTxn& txn, uint64_t seq, const std::string& type) {
+  const auto& route = core.route_events;
   if (!route) return Status::OK();
   for (const std::string& channel : route(type)) {
     if (Status s = check_channel(channel); !s) return s;
@@ -78,7 +75,7 @@ Status enqueue_routed(WriteTxn& txn, uint64_t seq, const std::string& type) {
     rec.channel = channel;
     rec.type = type;
     rec.event_seq = seq;
-    if (auto id = put_row(txn, std::move(rec)); !id) return id.error();
+    if (auto id = put_row(txn, core.t, std::move(rec)); !id) return id.error();
   }
   return Status::OK();
 }
@@ -89,12 +86,12 @@ Result<uint64_t> Outbox::enqueue(const std::string& channel, const std::string& 
                                  const std::string& payload) {
   if (Status s = check_channel(channel); !s) return s.error();
   if (type.empty()) return make_error(Errc::invalid_input, "outbox type is empty");
-  return detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) -> Result<uint64_t> {
+  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<uint64_t> {
     fmt::OutboxRecord rec;
     rec.channel = channel;
     rec.type = type;
     rec.payload = payload;
-    return put_row(txn, std::move(rec));
+    return put_row(txn, core_.t, std::move(rec));
   });
 }
 
@@ -102,10 +99,10 @@ Result<std::vector<OutboxEntry>> Outbox::pending(const std::string& channel, siz
                                                  uint64_t after_id) {
   if (Status s = check_channel(channel); !s) return s.error();
   using Out = std::vector<OutboxEntry>;
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<Out> {
     Out out;
     if (max == 0 || after_id == UINT64_MAX) return out;
-    auto cur = detail::Cursor::open(txn, txn.t().outbox, fmt::kOutbox);
+    auto cur = lmdb::Cursor::open(txn, core_.t.outbox);
     if (!cur) return cur.error();
     const std::string prefix = fmt::account_prefix(channel);
     for (auto at = cur->seek(fmt::outbox_key(channel, after_id + 1)); out.size() < max;
@@ -117,7 +114,7 @@ Result<std::vector<OutboxEntry>> Outbox::pending(const std::string& channel, siz
       OutboxEntry e{rec->id, rec->channel, rec->type, rec->event_seq, rec->queued_ms,
                     std::move(rec->payload)};
       if (e.event_seq != 0) {  // the content is the event itself, read in this snapshot
-        auto ev = txn.get(txn.t().events, fmt::event_key(e.event_seq), fmt::kEvents);
+        auto ev = txn.get(core_.t.events, fmt::event_key(e.event_seq));
         if (!ev) return ev.error();
         if (!*ev)
           return detail::corrupt_record(fmt::kOutbox, channel + "#" + std::to_string(e.id),
@@ -133,10 +130,9 @@ Result<std::vector<OutboxEntry>> Outbox::pending(const std::string& channel, siz
 Status Outbox::remove(const std::string& channel, const std::vector<uint64_t>& ids) {
   if (Status s = check_channel(channel); !s) return s;
   if (ids.empty()) return Status::OK();
-  auto r = detail::try_write(core_, kLabel, [&](detail::WriteTxn& txn) -> Result<bool> {
+  auto r = lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
     for (uint64_t id : ids)
-      if (Status s = txn.del(txn.t().outbox, fmt::outbox_key(channel, id), fmt::kOutbox); !s)
-        return s.error();
+      if (Status s = txn.del(core_.t.outbox, fmt::outbox_key(channel, id)); !s) return s.error();
     return true;
   });
   if (!r) return r.error();
@@ -145,9 +141,9 @@ Status Outbox::remove(const std::string& channel, const std::vector<uint64_t>& i
 
 Result<std::vector<ChannelDepth>> Outbox::depth() {
   using Out = std::vector<ChannelDepth>;
-  return detail::with_read(core_, [&](detail::ReadTxn& txn) -> Result<Out> {
+  return lmdb::with_read(core_.env, [&](lmdb::ReadTxn& txn) -> Result<Out> {
     Out out;
-    auto cur = detail::Cursor::open(txn, txn.t().outbox, fmt::kOutbox);
+    auto cur = lmdb::Cursor::open(txn, core_.t.outbox);
     if (!cur) return cur.error();
     for (auto at = cur->first();; at = cur->next()) {
       if (!at) return at.error();

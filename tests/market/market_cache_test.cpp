@@ -3,10 +3,9 @@
 #define BOOST_TEST_MODULE market_cache
 #include <boost/test/unit_test.hpp>
 
-#include <lmdb.h>
-
 #include "market/bar_cache.hpp"
 #include "market/bar_checks.hpp"
+#include "storage/lmdb/lmdb.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace tn::market;
@@ -122,20 +121,15 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_or_a_bad_path_is_refused) {
   tn::test::TempDir dir;
   open_cache(dir.path());
   {  // pretend a newer build wrote it
-    MDB_env* env = nullptr;
-    mdb_env_create(&env);
-    mdb_env_set_maxdbs(env, 8);
-    BOOST_REQUIRE(mdb_env_open(env, dir.path().c_str(), 0, 0600) == 0);
-    MDB_txn* t = nullptr;
-    mdb_txn_begin(env, nullptr, 0, &t);
-    MDB_dbi meta;
-    mdb_dbi_open(t, "meta", 0, &meta);
-    std::string k = "schema_version";
-    uint32_t v = 99;
-    MDB_val kk{k.size(), k.data()}, vv{4, &v};
-    mdb_put(t, meta, &kk, &vv, 0);
-    mdb_txn_commit(t);
-    mdb_env_close(env);
+    tn::lmdb::Env env;
+    BOOST_REQUIRE(env.open({.path = dir.path(), .map_size_bytes = 16ull << 20, .max_tables = 8}).ok());
+    auto wrote = tn::lmdb::try_write(env, "test", [](tn::lmdb::WriteTxn& t) -> tn::Status {
+      auto meta = t.existing_table("meta");
+      if (!meta) return meta.error();
+      const uint32_t v = 99;
+      return t.put(*meta, "schema_version", std::string_view(reinterpret_cast<const char*>(&v), 4));
+    });
+    BOOST_REQUIRE(wrote.ok());
   }
   auto c = BarCache::open({dir.path(), 16ull << 20});
   BOOST_TEST_REQUIRE(!c.ok());

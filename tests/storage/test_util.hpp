@@ -1,6 +1,5 @@
 #pragma once
 // Helpers shared by the storage test executables (each is still one .cpp).
-#include <lmdb.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -10,6 +9,7 @@
 
 #include "messages/orders.hpp"
 #include "storage/format.hpp"
+#include "storage/lmdb/lmdb.hpp"
 #include "storage/store.hpp"
 
 namespace tn::storage::test {
@@ -65,35 +65,20 @@ inline OrderRequest order(const std::string& account, const std::string& side, i
   return r;
 }
 
-// Writes key -> value into a table with raw LMDB, bypassing the Store (which
-// must be closed): how the tests plant corrupted records.
+// Writes key -> value into a table through the bare LMDB wrapper, bypassing
+// the Store (which must be closed): how the tests plant corrupted records.
 inline void raw_put(const std::string& path, const char* table, const std::string& key,
                     const std::string& value, bool create_table = false) {
-  MDB_env* env = nullptr;
-  auto check = [&](int rc, const char* what) {
-    if (rc != 0) {
-      if (env) mdb_env_close(env);
-      throw std::runtime_error(std::string(what) + ": " + mdb_strerror(rc));
-    }
-  };
-  check(mdb_env_create(&env), "create");
-  check(mdb_env_set_maxdbs(env, format::kMaxTables), "maxdbs");
-  check(mdb_env_open(env, path.c_str(), 0, 0600), "open");
-  MDB_txn* txn = nullptr;
-  check(mdb_txn_begin(env, nullptr, 0, &txn), "begin");
-  MDB_dbi dbi;
-  if (int rc = mdb_dbi_open(txn, table, create_table ? MDB_CREATE : 0, &dbi); rc != 0) {
-    mdb_txn_abort(txn);
-    check(rc, "dbi_open");
-  }
-  MDB_val k{key.size(), const_cast<char*>(key.data())};
-  MDB_val v{value.size(), const_cast<char*>(value.data())};
-  if (int rc = mdb_put(txn, dbi, &k, &v, 0); rc != 0) {
-    mdb_txn_abort(txn);
-    check(rc, "put");
-  }
-  check(mdb_txn_commit(txn), "commit");
-  mdb_env_close(env);
+  lmdb::Env env;
+  // map size 0: keep the one the database was made with
+  if (Status s = env.open({.path = path, .max_tables = format::kMaxTables}); !s)
+    throw std::runtime_error("open: " + s.error().to_string());
+  auto wrote = lmdb::try_write(env, "test", [&](lmdb::WriteTxn& txn) -> Status {
+    auto t = create_table ? txn.open_table(table) : txn.existing_table(table);
+    if (!t) return t.error();
+    return txn.put(*t, key, value);
+  });
+  if (!wrote) throw std::runtime_error("raw_put: " + wrote.error().to_string());
 }
 
 }  // namespace tn::storage::test
