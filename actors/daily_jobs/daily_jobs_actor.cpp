@@ -5,6 +5,7 @@
 
 #include "actors/daily_jobs/daily_jobs.hpp"
 #include "common/clock.hpp"
+#include "common/time.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/market_calendar.hpp"
 
@@ -103,7 +104,7 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
           auto d = parse_civil_date(date);
           if (!d) return caf::make_error(caf::sec::invalid_argument, d.error().message);
           day = days_from_civil(*d);
-          data_ms = (*day + 1) * 86'400'000;  // the data up to the end of that day
+          data_ms = (*day + 1) * kDayMs;  // the data up to the end of that day
         }
         auto r = run_job(self, asset_class, day, data_ms);
         if (!r) return caf::make_error(caf::sec::invalid_argument, r.error().message);
