@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "actors/cluster/cluster_actors.hpp"
+#include "common/clock.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -13,10 +14,7 @@ caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shar
                          std::shared_ptr<storage::Store> store, caf::group events,
                          caf::actor progress, PauseMode pause, storage::LedgerRules rules);
 
-void Activity::touch() {
-  using namespace std::chrono;
-  last_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+void Activity::touch() { last_ms = wall_clock_ms(); }
 
 std::string health_of(caf::scheduled_actor* self, const std::string& name, const Activity& a) {
   return encode(ActorHealth{name, self->mailbox().size(), a.last_ms});

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/rolling_mean.hpp"
+#include "common/time.hpp"
 #include "breakout/daily_job.hpp"
 
 using namespace tn;
@@ -22,7 +23,6 @@ using namespace tn;
 namespace {
 
 constexpr size_t kSymbols = 5000;
-constexpr int64_t kDayMs = 86'400'000;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -25,6 +25,8 @@
 #include "tests/support/temp_dir.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
+using tn::kHourMs;
 using Clock = std::chrono::steady_clock;
 
 namespace {

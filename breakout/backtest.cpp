@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 
+#include "common/time.hpp"
+
 namespace tn {
 
 namespace {
@@ -107,14 +109,14 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
     equity = cash;
     for (auto& [symbol, b] : books)
       if (b.pos) equity += b.pos->quantity * b.last_close;
-    for (size_t k = out.trades.size(); k > 0 && out.trades[k - 1].exit_time_ms / 86'400'000 == day;
+    for (size_t k = out.trades.size(); k > 0 && out.trades[k - 1].exit_time_ms / kDayMs == day;
          --k)
       out.trades[k - 1].equity_after = equity;
     peak = std::max(peak, equity);
     if (peak > 0) sum.max_drawdown = std::max(sum.max_drawdown, (peak - equity) / peak);
-    out.equity.emplace_back(day * 86'400'000, equity);
+    out.equity.emplace_back(day * kDayMs, equity);
     // 3. Today's recommendations: filled at each symbol's next open.
-    const DailyJobResult job = run_daily_job(series, params, day, day * 86'400'000);
+    const DailyJobResult job = run_daily_job(series, params, day, day * kDayMs);
     sum.signals += job.signals.size();
     sum.recommendations += job.recommendations.size();
     for (const Recommendation& rec : job.recommendations) {

@@ -5,13 +5,15 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/time.hpp"
+
 namespace tn {
 
 namespace {
 
 // Index one past the last bar opening on or before `day` (0: none).
 size_t end_for_day(const BarSeries& b, int64_t day) {
-  const int64_t limit_ms = (day + 1) * 86'400'000;
+  const int64_t limit_ms = (day + 1) * kDayMs;
   return static_cast<size_t>(
       std::lower_bound(b.open_time_ms.begin(), b.open_time_ms.end(), limit_ms) -
       b.open_time_ms.begin());

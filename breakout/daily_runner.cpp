@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <map>
 
+#include "common/time.hpp"
 #include "messages/codec.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
-
-namespace {
-constexpr int64_t kDayMs = 86'400'000;
-}
 
 std::vector<UniverseSeries> DailyUniverse::views() const {
   std::vector<UniverseSeries> out;

@@ -44,6 +44,12 @@ struct BreakoutCandidate {
   BreakoutSignal signal;
 };
 
+// The strategy's working form of a recommendation: full-precision numbers
+// that ranking, the tracker and the backtest compute with. What is
+// published and stored is RecommendationEvent (messages/events.hpp), made
+// only by to_event(); the two differ in kind (doubles and a Conviction here,
+// 8-decimal strings and a word there), so neither can stand in for the other
+// without changing the backtest's numbers or the wire format.
 struct Recommendation {
   std::string id, date, symbol, asset_class, signal_type, reasoning;
   BreakoutType type = BreakoutType::breakout_20d;

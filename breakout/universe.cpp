@@ -1,12 +1,11 @@
 #include "breakout/universe.hpp"
 
+#include "common/time.hpp"
+
 #include <algorithm>
 
 namespace tn {
 
-namespace {
-constexpr int64_t kDayMs = 86'400'000;
-}
 
 Result<std::map<std::string, std::string>> daily_overrides(const std::vector<std::string>& specs,
                                                            std::vector<std::string>* others) {

@@ -18,6 +18,14 @@ namespace tn {
 // "Never": no deadline, nothing scheduled. Compares greater than any time.
 inline constexpr int64_t kNeverMs = std::numeric_limits<int64_t>::max();
 
+// Wall time now: the one place that asks the system for it. What must run
+// against a ManualClock takes a Clock (below); this is for what only ever
+// runs on real time (outbox queued_ms, event timestamps, uptime, CLI "now").
+inline int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -27,10 +35,7 @@ class Clock {
 // Wall time (std::chrono::system_clock). Stateless: one shared instance.
 class SystemClock final : public Clock {
  public:
-  int64_t now_ms() const override {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  }
+  int64_t now_ms() const override { return wall_clock_ms(); }
   static const SystemClock& instance() {
     static const SystemClock clock;
     return clock;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/time.hpp"
+
 namespace tn {
 
 std::optional<int64_t> parse_timeframe_ms(std::string_view tf) {
@@ -13,10 +15,10 @@ std::optional<int64_t> parse_timeframe_ms(std::string_view tf) {
   if (ec != std::errc() || p != digits.data() + digits.size() || n <= 0 || n > 10000) return std::nullopt;
   int64_t unit_ms = 0;
   switch (unit) {
-    case 'm': unit_ms = 60'000; break;
-    case 'h': unit_ms = 3'600'000; break;
-    case 'd': unit_ms = 86'400'000; break;
-    case 'w': unit_ms = 7 * 86'400'000LL; break;
+    case 'm': unit_ms = kMinuteMs; break;
+    case 'h': unit_ms = kHourMs; break;
+    case 'd': unit_ms = kDayMs; break;
+    case 'w': unit_ms = kWeekMs; break;
     default: return std::nullopt;
   }
   return n * unit_ms;

@@ -20,27 +20,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/civil_date.hpp"
 #include "common/error.hpp"
 
 namespace tn {
 
 enum class Conviction : uint8_t { low = 0, medium = 1, high = 2 };
 const char* conviction_name(Conviction c);  // "LOW", "MEDIUM", "HIGH"
-
-// A calendar day (proleptic Gregorian), comparable.
-struct CivilDate {
-  int32_t year = 1970;
-  uint32_t month = 1, day = 1;
-  friend bool operator==(const CivilDate&, const CivilDate&) = default;
-  friend auto operator<=>(const CivilDate&, const CivilDate&) = default;
-};
-// "2025-01-01" -> CivilDate; invalid_input for anything else (bad day too).
-Result<CivilDate> parse_civil_date(std::string_view text);
-std::string format_civil_date(const CivilDate& d);
-// Days since 1970-01-01 and back (Howard Hinnant's civil algorithms).
-int64_t days_from_civil(const CivilDate& d);
-CivilDate civil_from_days(int64_t days);
-inline int64_t days_from_ms(int64_t ms) { return (ms >= 0 ? ms : ms - 86'399'999) / 86'400'000; }
 
 // One asset class's parameters.
 struct BreakoutParams {
@@ -67,8 +53,8 @@ struct BreakoutConfig {
   const BreakoutParams* params_for(std::string_view asset_class) const;
 };
 
-// The TOML side (read_breakout_config) is in breakout_config_toml.hpp, for
-// config.cpp only: toml++ stays out of this header and its many users.
+// The TOML side (read_strategies, read_calendar) is in section_readers.hpp,
+// for config/ only: toml++ stays out of this header and its many users.
 
 // Reads `holidays_file` (relative paths against config_dir) and merges its
 // `[calendar] holidays` into out.holidays.

@@ -30,10 +30,8 @@
 #include <tuple>
 
 #include "common/timeframe.hpp"
-#include "config/breakout_config_toml.hpp"
+#include "config/section_readers.hpp"
 #include "config/toml_section.hpp"
-#include "config/notify_config_parse.hpp"
-#include "config/sources_toml.hpp"
 
 namespace tn {
 
@@ -67,7 +65,7 @@ void read_port(const Section& s, std::string_view k, uint16_t& out) {
 
 // [cluster]: what a node of this role needs, checked against each other;
 // the watchlist is read later (assign's symbols are checked in build()).
-void read_cluster(const std::string& name, const Section& s, Config& c) {
+void read_cluster(const Section& s, Config& c) {
   ClusterConfig& k = c.cluster;
   s.integer("shard_count", k.shard_count, 1, 64);
   s.integer("retry_max_ms", k.retry_max_ms, 10, 600'000);
@@ -76,8 +74,8 @@ void read_cluster(const std::string& name, const Section& s, Config& c) {
   for (const auto& p : k.peers)
     require(s, "peers", is_ident(p), "holds \"" + p + "\": names are 1-64 characters of A-Z a-z 0-9 _ . -");
   if (s.node("assign")) {
-    const Section a(name, s.sub("assign"), s.key("assign"));
-    for (auto&& [sym, v] : s.sub("assign")) {
+    const Section a = s.section("assign");
+    for (auto&& [sym, v] : a.table()) {
       uint32_t shard = 0;
       a.integer(sym.str(), shard, 0, int64_t{k.shard_count} - 1);
       k.assign[std::string(sym.str())] = shard;
@@ -119,9 +117,9 @@ void read_account(const Section& s, Config& c) {
 
 void read_sizing(const std::string& name, const Section& s, Config& c) {
   if (s.node("allocation")) {
-    const Section a(name, s.sub("allocation"), s.key("allocation"));
+    const Section a = s.section("allocation");
     c.allocation.clear();
-    for (auto&& [k, v] : s.sub("allocation")) {
+    for (auto&& [k, v] : a.table()) {
       const std::string tf(k.str());
       timeframe_name(name, v, a.key(tf), tf);
       double f = 0;
@@ -213,49 +211,46 @@ Config build(const toml::table& root, const std::string& name) {
   c.source_path = name;
   const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "sources",
                                         "watchlist", "strategies", "calendar", "notify", "cluster"});
-  const auto section = [&](const char* k, std::initializer_list<std::string_view> known) {
-    return Section(name, top.sub(k), k, known);
-  };
   // [node] first (db_durable's default depends on mode), [account] before
   // the watchlist (symbols must end with the quote currency).
   c.db_durable = c.mode != "backtest";
   c.threads = c.mode == "backtest" ? 0 : 1;
   if (top.node("node"))
-    read_node(section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
-                               "replay_interval_ms", "at_end", "log_file", "role", "threads"}),
+    read_node(top.section("node", {"name", "mode", "db_path", "db_map_size_mb", "db_durable",
+                                   "replay_interval_ms", "at_end", "log_file", "role", "threads"}),
               c);
   if (top.node("cluster"))
-    read_cluster(name, section("cluster", {"listen_host", "listen_port", "trading_host", "trading_port",
-                                           "shard_index", "shard_count", "assign", "peers",
-                                           "retry_max_ms", "link_timeout_ms", "tls", "tls_certificate", "tls_key",
-                                           "tls_cafile"}),
+    read_cluster(top.section("cluster", {"listen_host", "listen_port", "trading_host",
+                                         "trading_port", "shard_index", "shard_count", "assign",
+                                         "peers", "retry_max_ms", "link_timeout_ms", "tls",
+                                         "tls_certificate", "tls_key", "tls_cafile"}),
                  c);
   else if (c.cluster.clustered())
     fail(name, top.node("node"), "[node] role = \"" + c.cluster.role + "\" needs a [cluster] section");
   if (c.cluster.clustered() && c.mode == "backtest")
     fail(name, top.node("node"), "key 'node.role' = \"" + c.cluster.role +
                                      "\": a backtest runs in one process (use role \"all\")");
-  if (top.node("account")) read_account(section("account", {"id", "starting_balance", "quote"}), c);
+  if (top.node("account"))
+    read_account(top.section("account", {"id", "starting_balance", "quote"}), c);
   if (top.node("sizing"))
-    read_sizing(
-        name,
-        section("sizing", {"allocation", "default_allocation", "min_trade_value", "fee_rate"}), c);
+    read_sizing(name,
+                top.section("sizing", {"allocation", "default_allocation", "min_trade_value",
+                                       "fee_rate"}),
+                c);
   if (top.node("bus"))
-    read_bus(section("bus", {"publish", "control", "wait_subscribers", "wait_ms", "publish_bars",
-                             "send_hwm", "control_curve", "control_secret_key_file",
-                             "control_allowed_clients"}),
+    read_bus(top.section("bus", {"publish", "control", "wait_subscribers", "wait_ms",
+                                 "publish_bars", "send_hwm", "control_curve",
+                                 "control_secret_key_file", "control_allowed_clients"}),
              c);
   if (top.node("backtest"))
     read_backtest(
-        section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}), c);
-  if (top.node("sources"))
-    if (auto err = read_sources_table(name, *top.node("sources"), c.sources)) throw Fail{*err};
+        top.section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}),
+        c);
+  read_sources(top, c.sources);
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
-  if (Status s = read_breakout_config(top.node("strategies"), top.node("calendar"), name, c.breakout);
-      !s)
-    throw Fail{s.error().message};
-  if (top.node("notify"))
-    if (auto err = parse_notify(top.sub("notify"), name, c.notify)) throw Fail{*err};
+  read_strategies(top, c.breakout);
+  read_calendar(top, c.breakout);
+  read_notify(top, c.notify);
   if (c.watchlist.empty())
     fail(name, nullptr,
          "no streams: add at least one [watchlist.SYMBOL.TF] table, e.g. [watchlist.BTC" + c.quote +

@@ -1,16 +1,15 @@
-// [sources] TOML -> SourcesConfig, with the same strictness as config.cpp:
-// unknown keys and tables, wrong types and out-of-range values are errors
-// naming the file, the full dotted key and the line.
+// [sources] TOML -> SourcesConfig, through the one strict reader
+// (toml_section.hpp): unknown keys and tables, wrong types and out-of-range
+// values are errors naming the file, the full dotted key and the line.
 #include "config/sources_config.hpp"
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "config/sources_toml.hpp"
+#include "config/section_readers.hpp"
 
 namespace tn {
 
@@ -41,81 +40,16 @@ SourceConfig SourcesConfig::alphavantage_defaults() {
   return s;
 }
 
+namespace config_detail {
+
 namespace {
 
-struct Bad {
-  std::string message;
-};
-
-class Reader {
- public:
-  Reader(const std::string& file, const toml::table& t, std::string path,
-         std::initializer_list<std::string_view> known)
-      : file_(file), t_(t), path_(std::move(path)) {
-    for (auto&& [k, v] : t_) {
-      bool ok = false;
-      for (auto kk : known) ok = ok || k.str() == kk;
-      if (!ok) fail(&v, std::string("unknown ") + (v.is_table() ? "table" : "key") + " '" + key(k.str()) + "'");
-    }
-  }
-  std::string key(std::string_view k) const { return path_ + "." + std::string(k); }
-  [[noreturn]] void fail(const toml::node* at, const std::string& what) const {
-    std::string m = file_ + ": " + what;
-    if (at && at->source().begin.line > 0) m += " (line " + std::to_string(at->source().begin.line) + ")";
-    throw Bad{std::move(m)};
-  }
-  [[noreturn]] void bad(std::string_view k, const std::string& what) const {
-    fail(t_.get(k), "key '" + key(k) + "' " + what);
-  }
-  void str(std::string_view k, std::string& out, bool allow_empty) const {
-    const toml::node* n = t_.get(k);
-    if (!n) return;
-    if (!n->is_string()) bad(k, "must be a string");
-    out = n->as_string()->get();
-    if (out.empty() && !allow_empty) bad(k, "must not be empty");
-  }
-  template <class T>
-  void integer(std::string_view k, T& out, int64_t lo, int64_t hi) const {
-    const toml::node* n = t_.get(k);
-    if (!n) return;
-    if (!n->is_integer()) bad(k, "must be an integer");
-    const int64_t v = n->as_integer()->get();
-    if (v < lo || v > hi)
-      bad(k, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(v));
-    out = static_cast<T>(v);
-  }
-  void number(std::string_view k, double& out, double lo, double hi) const {
-    const toml::node* n = t_.get(k);
-    if (!n) return;
-    if (n->is_integer())
-      out = static_cast<double>(n->as_integer()->get());
-    else if (n->is_floating_point())
-      out = n->as_floating_point()->get();
-    else
-      bad(k, "must be a number");
-    if (!std::isfinite(out) || out < lo || out > hi)
-      bad(k, "must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  }
-  const toml::table* sub(std::string_view k) const {
-    const toml::node* n = t_.get(k);
-    if (!n) return nullptr;
-    if (!n->is_table()) bad(k, "must be a table");
-    return n->as_table();
-  }
-
- private:
-  const std::string& file_;
-  const toml::table& t_;
-  std::string path_;
-};
-
-void read_source(const Reader& parent, const std::string& file, const char* name, SourceConfig& s) {
-  const toml::table* t = parent.sub(name);
-  if (!t) return;
-  const Reader r(file, *t, parent.key(name),
-                 {"base_url", "rate_limit", "rate_window_ms", "burst", "max_in_flight", "timeout_ms",
-                  "max_attempts", "backoff_initial_ms", "backoff_max_ms", "max_retry_after_ms", "page_limit"});
-  r.str("base_url", s.base_url, false);
+void read_source(const Section& parent, const char* name, SourceConfig& s) {
+  if (!parent.node(name)) return;
+  const Section r = parent.section(
+      name, {"base_url", "rate_limit", "rate_window_ms", "burst", "max_in_flight", "timeout_ms",
+             "max_attempts", "backoff_initial_ms", "backoff_max_ms", "max_retry_after_ms", "page_limit"});
+  r.str("base_url", s.base_url);
   if (s.base_url.rfind("https://", 0) != 0 && s.base_url.rfind("http://", 0) != 0)
     r.bad("base_url", "must start with https:// (or http:// for a local test server)");
   while (s.base_url.size() > 8 && s.base_url.back() == '/') s.base_url.pop_back();
@@ -123,7 +57,7 @@ void read_source(const Reader& parent, const std::string& file, const char* name
   r.integer("rate_window_ms", s.rate_window_ms, 1, 86'400'000);
   r.number("burst", s.burst, 1, 1e9);
   if (!(s.burst < s.rate_limit))  // the bucket refills rate_limit - burst per window
-    r.bad(t->get("burst") ? "burst" : "rate_limit", "is invalid: burst must be below rate_limit");
+    r.bad(r.node("burst") ? "burst" : "rate_limit", "is invalid: burst must be below rate_limit");
   r.integer("max_in_flight", s.max_in_flight, 1, 1024);
   r.integer("timeout_ms", s.timeout_ms, 1, 600'000);
   r.integer("max_attempts", s.max_attempts, 1, 100);
@@ -135,27 +69,23 @@ void read_source(const Reader& parent, const std::string& file, const char* name
 
 }  // namespace
 
-std::optional<std::string> read_sources_table(const std::string& file, const toml::node& node,
-                                              SourcesConfig& out) {
-  try {
-    if (!node.is_table()) throw Bad{file + ": key 'sources' must be a table"};
-    const Reader r(file, *node.as_table(), "sources",
-                   {"cache_path", "cache_map_size_mb", "bar_ttl_s", "price_ttl_s", "max_connections",
-                    "binance", "polygon", "alphavantage"});
-    r.str("cache_path", out.cache_path, true);
-    r.integer("cache_map_size_mb", out.cache_map_size_mb, 1, int64_t{1} << 24);
-    r.integer("bar_ttl_s", out.bar_ttl_s, 0, 366 * 86'400LL);
-    r.integer("price_ttl_s", out.price_ttl_s, 0, 86'400);
-    r.integer("max_connections", out.max_connections, 1, 4096);
-    read_source(r, file, "binance", out.binance);
-    read_source(r, file, "polygon", out.polygon);
-    read_source(r, file, "alphavantage", out.alphavantage);
-    if (out.binance.burst < 2) r.bad("binance", "burst must be >= 2 (a klines request weighs 2)");
-    return std::nullopt;
-  } catch (const Bad& b) {
-    return b.message;
-  }
+void read_sources(const Section& top, SourcesConfig& out) {
+  if (!top.node("sources")) return;
+  const Section r =
+      top.section("sources", {"cache_path", "cache_map_size_mb", "bar_ttl_s", "price_ttl_s",
+                              "max_connections", "binance", "polygon", "alphavantage"});
+  r.str("cache_path", out.cache_path, Section::Empty::allowed);  // "" : no bar cache
+  r.integer("cache_map_size_mb", out.cache_map_size_mb, 1, int64_t{1} << 24);
+  r.integer("bar_ttl_s", out.bar_ttl_s, 0, 366 * 86'400LL);
+  r.integer("price_ttl_s", out.price_ttl_s, 0, 86'400);
+  r.integer("max_connections", out.max_connections, 1, 4096);
+  read_source(r, "binance", out.binance);
+  read_source(r, "polygon", out.polygon);
+  read_source(r, "alphavantage", out.alphavantage);
+  if (out.binance.burst < 2) r.bad("binance", "burst must be >= 2 (a klines request weighs 2)");
 }
+
+}  // namespace config_detail
 
 Result<SourcesConfig> parse_sources_config(const std::string& text, const std::string& name) {
   toml::table root;
@@ -174,8 +104,11 @@ Result<SourcesConfig> parse_sources_config(const std::string& text, const std::s
   root = std::move(r).table();
 #endif
   SourcesConfig c;
-  if (const toml::node* n = root.get("sources"))
-    if (auto err = read_sources_table(name, *n, c)) return make_error(Errc::invalid_input, *err);
+  try {
+    config_detail::read_sources(config_detail::Section(name, root, ""), c);
+  } catch (const config_detail::Fail& f) {
+    return make_error(Errc::invalid_input, f.message);
+  }
   return c;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// INTERNAL to config/: the strict TOML reading the node's loader is built
-// from (config.cpp): a Section reads typed keys of one table and refuses
+// INTERNAL to config/: the one strict TOML reader every section's schema is
+// read with (config.cpp, breakout_config.cpp, notify_config.cpp,
+// sources_config.cpp): a Section reads typed keys of one table and refuses
 // unknown ones, every failure a Fail naming file, dotted key and line.
-// Kept apart from config.cpp so the schema there reads as the schema.
+// Kept apart from the schemas so each of them reads as the schema.
 #include <toml++/toml.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/time.hpp"
 #include "common/timeframe.hpp"
 
 namespace tn::config_detail {
@@ -63,11 +65,17 @@ inline bool is_ident(std::string_view s) {  // names that end up in ids, keys, t
 
 // The one spelling of a timeframe: the largest unit that divides it.
 inline std::string canonical_tf(int64_t ms) {
-  constexpr int64_t kUnits[] = {7 * 86'400'000LL, 86'400'000, 3'600'000, 60'000};
+  constexpr int64_t kUnits[] = {kWeekMs, kDayMs, kHourMs, kMinuteMs};
   constexpr char kSuffix[] = {'w', 'd', 'h', 'm'};
   for (size_t i = 0; i < 4; ++i)
     if (ms % kUnits[i] == 0) return std::to_string(ms / kUnits[i]) + kSuffix[i];
   return std::to_string(ms) + "ms";
+}
+
+inline std::string fmt(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
 }
 
 // One TOML table at a dotted path: rejects unknown keys on construction,
@@ -75,6 +83,12 @@ inline std::string canonical_tf(int64_t ms) {
 // (the Config default stays) and fails on a wrong type or range.
 class Section {
  public:
+  // Whether a string key may hold "" (a path that means "none", say).
+  enum class Empty { rejected, allowed };
+  // Whether the low end of a number's range is itself allowed: a multiple
+  // or a distance may have to be above zero rather than at least zero.
+  enum class Low { closed, open };
+
   Section(const std::string& name, const toml::table& t, std::string path,
           std::initializer_list<std::string_view> known)
       : Section(name, t, std::move(path)) {
@@ -100,16 +114,29 @@ class Section {
   [[noreturn]] void bad(std::string_view k, const std::string& what) const {
     fail(name_, node(k), "key '" + key(k) + "' " + what);
   }
+  // A failure at one entry of key k (an array element, a table named by a
+  // key): names the key and points at the entry's own line.
+  [[noreturn]] void bad_entry(std::string_view k, const toml::node& at,
+                              const std::string& what) const {
+    fail(name_, &at, "key '" + key(k) + "': " + what);
+  }
   [[noreturn]] void type_error(std::string_view k, const char* expected) const {
     bad(k, std::string("must be ") + expected + ", got " + type_name(node(k)->type()));
   }
 
-  bool str(std::string_view k, std::string& out) const {
+  bool str(std::string_view k, std::string& out, Empty empty = Empty::rejected) const {
     const toml::node* n = node(k);
     if (!n) return false;
     if (!n->is_string()) type_error(k, "a string");
     out = n->as_string()->get();
-    if (out.empty()) bad(k, "must not be empty");
+    if (out.empty() && empty == Empty::rejected) bad(k, "must not be empty");
+    return true;
+  }
+  // A string that ends up in a header or a protocol line (SMTP, URLs): a
+  // line break in it would start a new one.
+  bool line(std::string_view k, std::string& out) const {
+    if (!str(k, out)) return false;
+    if (out.find_first_of("\r\n") != std::string::npos) bad(k, "must be one line");
     return true;
   }
   bool strings(std::string_view k, std::vector<std::string>& out) const {
@@ -142,6 +169,16 @@ class Section {
     if (!std::isfinite(out)) bad(k, "must be a finite number");
     return true;
   }
+  // A number in [lo, hi], or (lo, hi] with Low::open.
+  bool number(std::string_view k, double& out, double lo, double hi, Low low = Low::closed) const {
+    double v = 0;
+    if (!number(k, v)) return false;
+    if (!(low == Low::open ? v > lo : v >= lo) || v > hi)
+      bad(k, "must be a finite number in " + std::string(low == Low::open ? "(" : "[") + fmt(lo) +
+                 ", " + fmt(hi) + "], got " + fmt(v));
+    out = v;
+    return true;
+  }
   template <class T>
   bool integer(std::string_view k, T& out, int64_t lo, int64_t hi) const {
     const toml::node* n = node(k);
@@ -163,11 +200,19 @@ class Section {
     out = *ms;
     return true;
   }
+  // The table at key k, which must be there (check node(k) first).
   const toml::table& sub(std::string_view k) const {
     const toml::node* n = node(k);
     if (!n->is_table()) type_error(k, "a table");
     return *n->as_table();
   }
+  // The Section of the table at key k, at path key(k), with its known keys.
+  Section section(std::string_view k, std::initializer_list<std::string_view> known) const {
+    return Section(name_, sub(k), key(k), known);
+  }
+  // The same for a table whose keys are names: any key allowed.
+  Section section(std::string_view k) const { return Section(name_, sub(k), key(k)); }
+  const toml::table& table() const { return t_; }
 
  private:
   const std::string& name_;
@@ -190,12 +235,6 @@ inline int64_t timeframe_name(const std::string& name, const toml::node& at, con
 // Range check on a value already read: fails naming the key.
 inline void require(const Section& s, std::string_view k, bool ok, const std::string& what) {
   if (!ok) s.bad(k, what);
-}
-
-inline std::string fmt(double v) {
-  std::ostringstream o;
-  o << v;
-  return o.str();
 }
 
 }  // namespace tn::config_detail

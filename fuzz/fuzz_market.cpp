@@ -7,13 +7,14 @@
 #include <cstdint>
 #include <string>
 
+#include "common/time.hpp"
 #include "market/source.hpp"
 
 namespace {
 
 using namespace tn::market;
+using tn::kDayMs;
 
-constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kNow = 1'700'000'000'000;  // 2023-11-14
 
 std::unique_ptr<MarketSource> make_source(int which) {

@@ -1,7 +1,8 @@
 #include "market/bar_checks.hpp"
 
 #include <cmath>
-#include <cstdio>
+
+#include "common/civil_date.hpp"
 
 namespace tn::market {
 
@@ -18,7 +19,7 @@ std::string interval_name(int64_t iv) {
 }
 
 int64_t bar_floor(int64_t t, int64_t iv) {
-  const int64_t origin = iv == kWeekMs ? kFirstMondayMs : 0;
+  const int64_t origin = iv == kWeekMs ? kMondayOffsetMs : 0;
   int64_t r = (t - origin) % iv;
   if (r < 0) r += iv;
   return t - r;
@@ -62,18 +63,6 @@ size_t count_gaps(const BarSeries& s, int64_t iv) {
   return gaps;
 }
 
-namespace {
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-}  // namespace
-
 bool parse_iso_date(const std::string& s, int64_t& day_ms) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
@@ -84,23 +73,12 @@ bool parse_iso_date(const std::string& s, int64_t& day_ms) {
   if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (m == 2 && d == 29 && !leap) return false;
-  day_ms = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * kDayMs;
+  day_ms = days_from_civil(CivilDate{y, static_cast<uint32_t>(m), static_cast<uint32_t>(d)}) * kDayMs;
   return true;
 }
 
 std::string iso_date(int64_t t_ms) {
-  int64_t z = bar_floor(t_ms, kDayMs) / kDayMs + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
+  return format_civil_date(civil_from_days(bar_floor(t_ms, kDayMs) / kDayMs));
 }
 
 }  // namespace tn::market

@@ -4,19 +4,14 @@
 #include <cstdint>
 #include <string>
 
-#include "market/bar_source.hpp"
 #include "common/error.hpp"
+#include "common/time.hpp"
+#include "market/bar_source.hpp"
 
 namespace tn::market {
 
-constexpr int64_t kMinuteMs = 60'000;
-constexpr int64_t kHourMs = 3'600'000;
-constexpr int64_t kDayMs = 86'400'000;
-constexpr int64_t kWeekMs = 7 * kDayMs;
-// Weeks open on Monday 00:00 UTC (Binance); 1970-01-05 was the first Monday.
-constexpr int64_t kFirstMondayMs = 4 * kDayMs;
-
-// Intervals that divide a day, the day and the week.
+// Intervals that divide a day, the day and the week (constants in
+// common/time.hpp; weeks open on Monday 00:00 UTC, as Binance's do).
 bool interval_supported(int64_t interval_ms);
 // "4h", "1d", "1w" (the Binance spelling).
 std::string interval_name(int64_t interval_ms);

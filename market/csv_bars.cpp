@@ -32,6 +32,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/time.hpp"
 #include "market/bar_source.hpp"
 
 namespace tn {
@@ -61,7 +62,6 @@ constexpr std::string_view kHeader = "open_time_ms,open,high,low,close,volume";
 constexpr size_t kColumns = 6;
 constexpr size_t kMaxLineBytes = 4096;
 constexpr size_t kMaxFileBytes = size_t{2} << 30;  // 2 GiB: far above any bar file
-constexpr int64_t kDayMs = 86'400'000;
 constexpr const char* kNames[kColumns] = {"open_time_ms", "open", "high", "low", "close", "volume"};
 
 // Reads a whole file straight into one buffer (sized from fstat, grown for

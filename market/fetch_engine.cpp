@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/clock.hpp"
+
 namespace tn::market {
 namespace {
 
 int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 constexpr int64_t kIdlePollUs = 50'000;
@@ -62,7 +59,7 @@ FetchEngine::Start FetchEngine::try_start(JobRun& run, size_t tag, int64_t now, 
     return Start::wait;
   HttpRequest req = run.job->request();
   req.accept_gzip = cfg.compress;
-  const int64_t wall = wall_ms();
+  const int64_t wall = wall_clock_ms();
   if (const int64_t w = src.window.wait_ms(req.cost, wall); w > 0) {
     stalled[run.source] = true;
     wake = std::min(wake, now + w * 1000);
@@ -106,12 +103,12 @@ bool FetchEngine::handle(JobRun& run, HttpOutcome& out) {
     return retry(run, MarketError{MarketErrc::fetch, name + ": " + why + " (" + req.label + ")", 0}, 0);
   }
   const HttpResponse& r = out.response;
-  if (auto used = src.source->reported_usage(r)) src.window.observe_used(*used, wall_ms());
+  if (auto used = src.source->reported_usage(r)) src.window.observe_used(*used, wall_clock_ms());
   if (r.status == 429 || r.status == 418) {
     ++stats_.limited;
     int64_t wait_ms = 0;
     if (auto h = r.header("retry-after"))
-      if (auto ms = parse_retry_after_ms(*h, wall_ms())) wait_ms = *ms;
+      if (auto ms = parse_retry_after_ms(*h, wall_clock_ms())) wait_ms = *ms;
     const int64_t until = steady_us() + wait_ms * 1000;
     src.blocked_until_us = std::max(src.blocked_until_us, until);  // the whole source waits
     MarketError err{MarketErrc::rate_limit, name + ": " + describe_status(req, r), static_cast<int>(r.status)};

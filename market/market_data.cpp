@@ -1,20 +1,14 @@
 #include "market/market_data.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
+#include "common/clock.hpp"
 #include "config/sources_config.hpp"
 #include "market/bar_checks.hpp"
 
 namespace tn::market {
 namespace {
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 SourceSettings settings_of(const SourceConfig& c, const char* key_env) {
   SourceSettings s;
@@ -74,7 +68,7 @@ MarketDataOptions options_from_config(const SourcesConfig& c) {
 }
 
 MarketData::MarketData(MarketDataOptions o) : options_(std::move(o)) {
-  if (!options_.clock) options_.clock = system_now_ms;
+  if (!options_.clock) options_.clock = wall_clock_ms;
   std::vector<const MarketSource*> list;
   for (const auto& [name, s] : options_.sources) {
     std::unique_ptr<MarketSource> src;

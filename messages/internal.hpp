@@ -8,6 +8,7 @@
 #include <msgpack.hpp>
 
 #include "common/amount.hpp"
+#include "messages/event_draft.hpp"
 #include "messages/events.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
@@ -82,21 +83,12 @@ struct ScheduleView {
   MSGPACK_DEFINE_MAP(now_ms, checks, streams);
 };
 
-// An event logged in the same ledger transaction as an order: the signal
-// events of the order's instant travel with its first order, so signals and
-// fill are one commit (one fsync on a durable node) and a crash keeps both
-// or neither.
-struct EventDraft {
-  std::string type;
-  std::string body;  // msgpack bytes of the event body
-  int64_t ts_ns = 0;
-  MSGPACK_DEFINE_MAP(type, body, ts_ns);
-};
-
 // The arbiter's orders of one instant to the executor, applied in order in
 // one ledger transaction, and the events to log just before the first
 // trade event (the instant's signals; not logged again when the first
-// order is a duplicate: they were logged with it the first time).
+// order is a duplicate: they were logged with it the first time). Signals
+// and fill are one commit (one fsync on a durable node): a crash keeps both
+// or neither.
 struct PlaceOrders {
   std::vector<OrderRequest> orders;
   std::vector<EventDraft> before;

@@ -2,8 +2,7 @@
 // Contents of the notifier's own messages that are not events: the daily
 // recommendations report and the "worth a person's attention" alerts. Stored
 // as outbox payloads (msgpack maps, field names are the schema), so they
-// are plain structs. Recommendations are kept simple on purpose: the
-// recommendation events (another branch) map onto Recommendation field by field.
+// are plain structs.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -12,6 +11,7 @@
 #include <msgpack.hpp>
 
 #include "messages/events.hpp"
+#include "notify/svg_chart.hpp"
 
 namespace tn::notify {
 
@@ -20,7 +20,13 @@ inline const std::string kDailyReportType = "report.daily";
 inline const std::string kSourceDownType = "alert.source_down";
 inline const std::string kTestMessageType = "notify.test";
 
-struct Recommendation {
+// A recommendation as a line of the daily report: what a reader is shown,
+// already formatted (conviction as a 0..1 fraction, size as text). The
+// recommendation itself is RecommendationEvent (messages/events.hpp); this
+// is a separate view because its fields are the stored payload's schema
+// and differ in kind from the event's (numbers here, 8-decimal strings and
+// a HIGH/MEDIUM/LOW word there).
+struct ReportRecommendation {
   std::string symbol;      // BTCUSDT
   std::string direction;   // BUY | SELL | HOLD ...
   double conviction = 0;   // 0..1
@@ -30,18 +36,15 @@ struct Recommendation {
   MSGPACK_DEFINE_MAP(symbol, direction, conviction, entry, stop, target, size, reasoning);
 };
 
-struct EquityPoint {
-  int64_t time_ms = 0;
-  double value = 0;
-  MSGPACK_DEFINE_MAP(time_ms, value);
-};
-
 struct DailyReport {
   int64_t time_ms = 0;  // the report's day (UTC) is taken from this
-  std::vector<Recommendation> recommendations;
+  std::vector<ReportRecommendation> recommendations;
   std::string market_summary;
   PortfolioStatusEvent portfolio;
-  std::vector<EquityPoint> equity;  // for the chart, oldest first
+  // For the chart, oldest first. Values in quote units as doubles, not the
+  // exact Amounts of EquityPoint (messages/internal.hpp): the report only
+  // draws them, and the stored payload has always held them as floats.
+  std::vector<ChartPoint> equity;
   MSGPACK_DEFINE_MAP(time_ms, recommendations, market_summary, portfolio, equity);
 };
 

@@ -2,9 +2,9 @@
 
 #include <curl/curl.h>
 
-#include <chrono>
 #include <cstring>
 
+#include "common/clock.hpp"
 #include "notify/templates.hpp"
 
 namespace tn::notify {
@@ -179,8 +179,7 @@ SendResult EmailChannel::send(const Message& m) {
 Status send_test_email(const EmailOptions& o) {
   if (Status s = check_email_options(o); !s) return s;
   Message m;
-  m.id = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch()).count());
+  m.id = static_cast<uint64_t>(wall_clock_ms());
   m.queued_ms = static_cast<int64_t>(m.id);
   m.type = "notify.test";
   m.subject = "tradernode test message";

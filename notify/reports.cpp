@@ -70,8 +70,6 @@ Message daily_report_message(uint64_t id, const DailyReport& r) {
     row.set("quote", quote);
     positions.push_back(row);
   }
-  std::vector<ChartPoint> eq;
-  for (const auto& e : r.equity) eq.push_back({e.time_ms, e.value});
   mustache::data d;
   d.set("recs", recs);
   d.set("has_recs", mustache::data(!r.recommendations.empty()));
@@ -82,7 +80,7 @@ Message daily_report_message(uint64_t id, const DailyReport& r) {
   d.set("time", format_utc(p.time_ms ? p.time_ms : r.time_ms));
   d.set("positions", positions);
   d.set("has_positions", mustache::data(!p.positions.empty()));
-  d.set("chart", svg_line_chart(eq, ChartStyle{720, 240, "Equity (" + quote + ")", "#1f6feb", false, false}));
+  d.set("chart", svg_line_chart(r.equity, ChartStyle{720, 240, "Equity (" + quote + ")", "#1f6feb", false, false}));
   const std::string subject = "Trading Signals for " + format_month_day(r.time_ms) + " - " +
                               plural(r.recommendations.size(), "Recommendation");
   return compose(id, subject, {}, d, kDailyText, daily_html_tmpl());

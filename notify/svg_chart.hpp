@@ -6,11 +6,17 @@
 #include <string>
 #include <vector>
 
+#include <msgpack.hpp>
+
 namespace tn::notify {
 
+// A point of a chart: a value in plain units at a time. Also the equity
+// point of a stored daily report (daily_report.hpp), so its msgpack fields
+// are part of that payload's schema.
 struct ChartPoint {
   int64_t time_ms = 0;
   double value = 0;
+  MSGPACK_DEFINE_MAP(time_ms, value);
 };
 
 struct ChartStyle {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "messages/event_draft.hpp"
 
 namespace tn::storage {
 
@@ -17,13 +18,9 @@ namespace detail { struct Core; }
 
 class EventLog {
  public:
-  // One event to append. body must be exactly one msgpack object (the event
-  // struct as made by tn::encode); type is its topic ("trade.fill").
-  struct Draft {
-    std::string type;
-    std::string body;
-    int64_t ts_ns = 0;
-  };
+  // One event to append (messages/event_draft.hpp): body must be exactly
+  // one msgpack object (the event struct as made by tn::encode).
+  using Draft = EventDraft;
 
   // Appends in its own transaction; returns the seq given to the event.
   Result<uint64_t> append(const Draft& draft);

@@ -1,9 +1,7 @@
 #include "storage/outbox.hpp"
 
-#include <chrono>
-
+#include "common/clock.hpp"
 #include "messages/codec.hpp"
-
 #include "storage/format.hpp"
 #include "storage/store_core.hpp"
 
@@ -15,11 +13,6 @@ namespace {
 
 constexpr std::string_view kLabel = "outbox";
 constexpr size_t kMaxChannelBytes = 64;
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Status check_channel(std::string_view channel) {
   if (channel.empty() || channel.size() > kMaxChannelBytes ||
@@ -49,7 +42,7 @@ Result<uint64_t> put_row(lmdb::WriteTxn& txn, const detail::Tables& t, fmt::Outb
   auto id = next_id(txn, t);
   if (!id) return id;
   rec.id = *id;
-  rec.queued_ms = wall_ms();
+  rec.queued_ms = wall_clock_ms();
   if (Status s = txn.put(t.outbox, fmt::outbox_key(rec.channel, rec.id), encode(rec)); !s)
     return s.error();
   return rec.id;

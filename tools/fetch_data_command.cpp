@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
+#include "common/clock.hpp"
 #include "common/timeframe.hpp"
 #include "config/sources_config.hpp"
 #include "market/bar_checks.hpp"
@@ -36,11 +36,11 @@ std::string default_source(const std::string& asset_class) {
 
 std::string when(int64_t t, int64_t iv) {
   std::string d = market::iso_date(t);
-  if (iv >= market::kDayMs) return d;
+  if (iv >= kDayMs) return d;
   char hm[8];
-  const int64_t in_day = t - market::bar_floor(t, market::kDayMs);
-  std::snprintf(hm, sizeof hm, " %02d:%02d", static_cast<int>(in_day / market::kHourMs),
-                static_cast<int>(in_day % market::kHourMs / market::kMinuteMs));
+  const int64_t in_day = t - market::bar_floor(t, kDayMs);
+  std::snprintf(hm, sizeof hm, " %02d:%02d", static_cast<int>(in_day / kHourMs),
+                static_cast<int>(in_day % kHourMs / kMinuteMs));
   return d + hm;
 }
 
@@ -102,10 +102,9 @@ int run_fetch_data(const FetchDataCommand& c) {
     return kSomeFailed;
   }
   const std::string source = c.source.empty() ? default_source(c.asset_class) : c.source;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = wall_clock_ms();
   const int64_t to = market::bar_floor(now, *iv) + *iv;
-  const int64_t from = market::bar_floor(to - static_cast<int64_t>(c.days) * market::kDayMs, *iv);
+  const int64_t from = market::bar_floor(to - static_cast<int64_t>(c.days) * kDayMs, *iv);
   std::vector<market::BarsRequest> reqs;
   for (const auto& s : symbols) reqs.push_back({source, s, *iv, from, to});
   const bool tty = isatty(STDERR_FILENO) == 1;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "actors/daily_jobs/daily_jobs.hpp"
+#include "common/clock.hpp"
 #include "storage/reconcile.hpp"
 #include "storage/store.hpp"
 
@@ -12,11 +13,6 @@ namespace {
 
 constexpr auto kAskTimeout = std::chrono::seconds(5);
 constexpr uint64_t kReplayDefault = 1000, kReplayMax = 10000;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Asks an actor; its answer is msgpack bytes (see caf_types.hpp).
 template <class... Ts>
@@ -55,7 +51,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   b.node = ctx.node;
   b.pause_mode = arb->pause_mode;
   b.paused = arb->pause_mode != pause_mode::running;
-  b.uptime_s = (now_ms() - ctx.started_ms) / 1000;
+  b.uptime_s = (wall_clock_ms() - ctx.started_ms) / 1000;
   b.workers = static_cast<uint32_t>(ctx.sys->scheduler().num_workers());
   for (const ScheduleStream& s : sch->streams)
     b.watchlist.push_back({s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?",
@@ -79,7 +75,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
 
 ControlReply health(const NodeControlContext& ctx, const ControlRequest& req) {
   HealthBody b;
-  b.now_ms = now_ms();
+  b.now_ms = wall_clock_ms();
   for (const auto& [name, actor] : ctx.pipeline->named()) {
     auto h = ask_as<ActorHealth>(ctx, actor, health_atom::value);
     ActorHealth e = h ? *h : ActorHealth{};
@@ -201,7 +197,7 @@ ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest&
     ControlActionEvent e{req.command, req.args, r.ok, r.error};
     if (r.ok)
       if (auto a = decode<AckBody>(r.body)) e.message = a->message;
-    if (auto seq = ctx.store->events().append({topic::control_action, encode(e), now_ms() * 1'000'000}))
+    if (auto seq = ctx.store->events().append({topic::control_action, encode(e), wall_clock_ms() * 1'000'000}))
       caf::anon_send(ctx.pipeline->events, events_atom::value, seq.value());
   }
   return r;

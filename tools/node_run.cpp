@@ -15,6 +15,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.hpp"
 #include "control/server.hpp"
 #include "actors/fetcher/live_feed.hpp"
 #include "market/market_data.hpp"
@@ -35,11 +36,6 @@
 namespace tn {
 
 namespace {
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Console, plus an appending file when [node] log_file is set (logrotate
 // with copytruncate, or a restart, picks up the new file).
@@ -225,7 +221,7 @@ int run_node(const RunOptions& opt) {
   };
   signals.start();
 
-  const int64_t started = wall_ms();
+  const int64_t started = wall_clock_ms();
   NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop, {}, {}};
   if (std::find(plan.on.begin(), plan.on.end(), "email") != plan.on.end())
     ctx.email = notify::email_options(cfg.notify, cfg.node_name);
@@ -241,7 +237,7 @@ int run_node(const RunOptions& opt) {
     self->request(p.portfolio, std::chrono::seconds(5), view_atom::value, std::string("value"), uint32_t{0})
         .receive([&](std::string& v) { if (auto d = decode<std::string>(v)) start.capital = *d; },
                  [](caf::error&) {});
-    if (auto seq = store->events().append({topic::node_start, encode(start), wall_ms() * 1'000'000}))
+    if (auto seq = store->events().append({topic::node_start, encode(start), wall_clock_ms() * 1'000'000}))
       caf::anon_send(p.events, events_atom::value, seq.value());
   }
   spdlog::info("node {} ({}) on {}: {} streams, control {}, events {}{}", cfg.node_name, cfg.mode,
@@ -271,7 +267,7 @@ int run_node(const RunOptions& opt) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   BacktestSummary summary = summarize(result, seconds);
   std::vector<storage::EventLog::Draft> tail;
-  if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_ms() * 1'000'000});
+  if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_clock_ms() * 1'000'000});
   // at_end = "stay": the summary now, then the control endpoint and the
   // stream serve on (status, positions, a slow subscriber's replay) until
   // traderctl stop or a signal. Waiting on a condition variable: no CPU.
@@ -289,7 +285,7 @@ int run_node(const RunOptions& opt) {
   control_done = true;
   control_thread.join();
   const std::string why = code != 0 ? "failed" : stopping ? "stopped" : "end of the recorded data";
-  tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_ms() * 1'000'000});
+  tail.push_back({topic::node_stop, encode(NodeStopEvent{why}), wall_clock_ms() * 1'000'000});
   if (auto seqs = store->events().append_batch(tail)) caf::anon_send(p.events, events_atom::value, seqs->back());
   flush_events(sys, p);
   signals.finish();

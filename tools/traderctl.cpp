@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "control/client.hpp"
 #include "control/format.hpp"
 #include "control/security.hpp"
@@ -52,12 +53,6 @@ void print_error(bool json, const std::string& message) {
   }
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int run(const Options& opt, tn::ControlRequest req) {
   std::optional<tn::CurveClientKeys> curve;
   if (!opt.curve_server_key.empty()) {
@@ -82,7 +77,7 @@ int run(const Options& opt, tn::ControlRequest req) {
     print_error(opt.json, req.command + ": " + reply->error);
     return kExitNodeError;
   }
-  auto text = tn::format_reply_body(req.command, reply->body, opt.json, now_ms());
+  auto text = tn::format_reply_body(req.command, reply->body, opt.json, tn::wall_clock_ms());
   if (!text) {
     print_error(opt.json, "unreadable answer from " + opt.endpoint + ": " + text.error().message);
     return kExitNoAnswer;

@@ -185,10 +185,7 @@ void decide_next(Self* self) {
     }
     std::vector<OrderRequest> orders = st.core->make_orders(plan, st.book, st.rules);
     if (!orders.empty()) {  // the executor logs the signals with the orders
-      std::vector<EventDraft> signals;
-      signals.reserve(drafts.size());
-      for (auto& d : drafts) signals.push_back({std::move(d.type), std::move(d.body), d.ts_ns});
-      place(self, std::move(orders), std::move(signals));
+      place(self, std::move(orders), std::move(drafts));
       return;  // resumes from the executor's answer
     }
     log_events(self, std::move(drafts));

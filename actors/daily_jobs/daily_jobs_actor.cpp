@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/daily_jobs/daily_jobs.hpp"
+#include "common/clock.hpp"
+#include "common/time.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/market_calendar.hpp"
 
@@ -12,11 +14,6 @@ namespace tn {
 namespace {
 
 using cron_tick_atom = caf::atom_constant<caf::atom("crontick")>;
-
-int64_t daily_wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct ScheduledJob {
   std::string asset_class;
@@ -38,7 +35,7 @@ Result<RunSignalsBody> run_job(DailyJobsSelf* self, const std::string& asset_cla
                                std::optional<int64_t> day, int64_t data_ms) {
   auto& st = self->state;
   uint64_t last_seq = 0;
-  auto body = st.spec.runner->run(asset_class, data_ms, day, daily_wall_ms(), last_seq);
+  auto body = st.spec.runner->run(asset_class, data_ms, day, wall_clock_ms(), last_seq);
   if (last_seq) self->send(st.spec.events, events_atom::value, last_seq);
   return body;
 }
@@ -49,13 +46,13 @@ void arm(DailyJobsSelf* self) {
   int64_t next = kNeverMs;
   for (const ScheduledJob& j : st.jobs) next = std::min(next, j.next_ms);
   if (next == kNeverMs) return;
-  const int64_t delay = std::max<int64_t>(next - daily_wall_ms(), 0);
+  const int64_t delay = std::max<int64_t>(next - wall_clock_ms(), 0);
   self->delayed_send(self, std::chrono::milliseconds(delay), cron_tick_atom::value, ++st.timer);
 }
 
 void fire_due(DailyJobsSelf* self) {
   auto& st = self->state;
-  const int64_t now = daily_wall_ms();
+  const int64_t now = wall_clock_ms();
   for (ScheduledJob& j : st.jobs) {
     if (j.next_ms > now) continue;
     j.next_ms = j.cron.next_after(now);
@@ -91,7 +88,7 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
       continue;
     }
     ScheduledJob j{plan.p->asset_class, std::move(*cron), plan.cal};
-    j.next_ms = j.cron.next_after(daily_wall_ms());
+    j.next_ms = j.cron.next_after(wall_clock_ms());
     st.jobs.push_back(std::move(j));
   }
   arm(self);
@@ -102,12 +99,12 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
       },
       [=](run_signals_atom, const std::string& asset_class, const std::string& date) -> caf::result<std::string> {
         std::optional<int64_t> day;
-        int64_t data_ms = self->state.spec.data_time(daily_wall_ms());
+        int64_t data_ms = self->state.spec.data_time(wall_clock_ms());
         if (!date.empty()) {
           auto d = parse_civil_date(date);
           if (!d) return caf::make_error(caf::sec::invalid_argument, d.error().message);
           day = days_from_civil(*d);
-          data_ms = (*day + 1) * 86'400'000;  // the data up to the end of that day
+          data_ms = (*day + 1) * kDayMs;  // the data up to the end of that day
         }
         auto r = run_job(self, asset_class, day, data_ms);
         if (!r) return caf::make_error(caf::sec::invalid_argument, r.error().message);

@@ -11,6 +11,7 @@
 
 #include "notify/delivery.hpp"
 #include "actors/pipeline.hpp"
+#include "common/clock.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -20,11 +21,6 @@ namespace {
 // The last drain at stop: gives up after this long (a send that hangs is
 // bounded by its own timeout on top).
 constexpr int64_t kFinalDrainMs = 10'000;
-
-int64_t wall_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct DelivererState {
   // Constant after construction.
@@ -45,7 +41,7 @@ caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<stor
   st->core = std::move(core);
   auto drain = [self, st]() -> notify::DrainReport {
     st->act.touch();
-    const int64_t now = wall_now_ms();
+    const int64_t now = wall_clock_ms();
     notify::DrainReport r = st->core->drain(now);
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
     if (r.delivered) spdlog::debug("notify: {} message(s) delivered", r.delivered);
@@ -79,11 +75,11 @@ caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<stor
       },
       // Before the node stops: deliver what can be delivered now.
       [drain](sync_atom) {
-        const int64_t end = wall_now_ms() + kFinalDrainMs;
+        const int64_t end = wall_clock_ms() + kFinalDrainMs;
         for (;;) {
           const notify::DrainReport r = drain();
-          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= wall_now_ms();
-          if (r.delivered == 0 || !more_now || wall_now_ms() >= end) break;
+          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= wall_clock_ms();
+          if (r.delivered == 0 || !more_now || wall_clock_ms() >= end) break;
         }
         return true;
       },

@@ -19,11 +19,8 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
       [=](const PlaceOrders& p) -> caf::result<OrderResults> {
         act->touch();
         probe::mark_placed(probe::executor_in);
-        std::vector<storage::EventLog::Draft> before;
-        before.reserve(p.before.size());
-        for (const EventDraft& d : p.before) before.push_back({d.type, d.body, d.ts_ns});
         const int64_t ts_ns = p.orders.empty() ? 0 : p.orders.front().decided_at_ms * 1'000'000;
-        auto r = store->ledger().apply_batch(p.orders, rules, ts_ns, before);
+        auto r = store->ledger().apply_batch(p.orders, rules, ts_ns, p.before);
         if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
         probe::mark_placed(probe::ledger_committed);
         uint64_t last_seq = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/civil_date.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"
 
@@ -12,18 +13,9 @@ namespace {
 std::string utc(int64_t ms) {
   const int64_t s = ms / 1000;
   const int64_t days = s / 86400, rem = s % 86400;
-  // civil_from_days (Howard Hinnant), so no time zone database is needed.
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", y, m, d, rem / 3600, rem % 3600 / 60);
+  const CivilDate d = civil_from_days(days);  // no time zone database needed
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", d.year, d.month, d.day, rem / 3600,
+                     rem % 3600 / 60);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/time.hpp"
+
 namespace tn {
 
 PortfolioCore::PortfolioCore(std::vector<StreamMeta> streams, std::string quote,
@@ -10,7 +12,7 @@ PortfolioCore::PortfolioCore(std::vector<StreamMeta> streams, std::string quote,
                              int64_t equity_interval_ms)
     : streams_(std::move(streams)), quote_name_(std::move(quote)), quote_(quote_balance),
       status_interval_ms_(status_interval_ms > 0 ? status_interval_ms : 1),
-      equity_interval_ms_(equity_interval_ms > 0 ? equity_interval_ms : 86400000) {
+      equity_interval_ms_(equity_interval_ms > 0 ? equity_interval_ms : kDayMs) {
   // std::map nodes never move: the pointers stay valid as positions come and go.
   for (const StreamMeta& m : streams_) by_stream_.push_back(&pos_[m.symbol]);
 }

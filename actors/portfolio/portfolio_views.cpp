@@ -1,25 +1,12 @@
 #include "actors/portfolio/portfolio_views.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <map>
+
+#include "common/civil_date.hpp"
 
 namespace tn {
 
-namespace {
-constexpr int64_t kDayMs = 86'400'000;
-
-int64_t day_of(int64_t t_ms) { return (t_ms >= 0 ? t_ms : t_ms - kDayMs + 1) / kDayMs; }
-}  // namespace
-
-std::string utc_date(int64_t t_ms) {
-  const std::time_t secs = static_cast<std::time_t>(day_of(t_ms) * 86'400);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
+std::string utc_date(int64_t t_ms) { return format_civil_date(civil_from_days(days_from_ms(t_ms))); }
 
 PositionsBody positions_body(const PortfolioCore& core, const std::string& quote) {
   PositionsBody b;
@@ -63,8 +50,8 @@ DailyBody daily_body(const PortfolioCore& core, const std::string& quote, uint32
   // Value at each UTC midnight: the end of the day before it.
   std::map<int64_t, Amount> end_of;  // day number -> value at its end
   for (const EquityPoint& p : core.equity())
-    if (p.time_ms % kDayMs == 0) end_of[day_of(p.time_ms) - 1] = p.value;
-  const int64_t today = day_of(now_ms);
+    if (p.time_ms % kDayMs == 0) end_of[days_from_ms(p.time_ms) - 1] = p.value;
+  const int64_t today = days_from_ms(now_ms);
   end_of[today] = core.total_value();  // the running day: value now
   for (int64_t d = today - static_cast<int64_t>(days) + 1; d <= today; ++d) {
     auto it = end_of.find(d);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "actors/pipeline.hpp"
+#include "common/clock.hpp"
 #include "storage/store.hpp"
 
 namespace tn {
@@ -10,11 +11,6 @@ namespace tn {
 namespace {
 
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-
-int64_t scheduler_wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct SchedulerState {
   std::shared_ptr<CheckScheduler> core;
@@ -44,7 +40,7 @@ void pump(SchedulerSelf* self) {
   auto& st = self->state;
   if (!st.started) return;
   while (st.ready) {
-    const int64_t now = scheduler_wall_ms();
+    const int64_t now = wall_clock_ms();
     auto check = st.core->next_check(now);
     if (!check) break;
     for (size_t i = 0; i < check->size(); ++i) self->send(st.fetchers[i], std::move((*check)[i]));
@@ -54,7 +50,7 @@ void pump(SchedulerSelf* self) {
       return;
     }
   }
-  const int64_t now = scheduler_wall_ms();
+  const int64_t now = wall_clock_ms();
   const int64_t next = st.core->next_wakeup_ms(now);  // live only; replay: never
   if (next != kNeverMs && next != st.timer_at) arm(self, next - now, next);
 }

@@ -8,7 +8,6 @@
 #include "../support/temp_dir.hpp"
 
 using namespace tn;
-using tn::test::kDayMs;
 using tn::test::real_series;
 using tn::test::rising;
 using tn::test::series_of;

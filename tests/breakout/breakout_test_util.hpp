@@ -11,6 +11,7 @@
 #include "market/bar_source.hpp"
 #include "breakout/strategy.hpp"
 #include "config/breakout_config.hpp"
+#include "common/time.hpp"
 
 namespace tn {  // printable in test messages
 inline std::ostream& operator<<(std::ostream& o, BreakoutType t) { return o << breakout_type_name(t); }
@@ -20,8 +21,6 @@ inline std::ostream& operator<<(std::ostream& o, const CivilDate& d) { return o 
 }  // namespace tn
 
 namespace tn::test {
-
-inline constexpr int64_t kDayMs = 86'400'000;
 
 // data/<rel>, loaded and validated by the CSV loader; the first n bars when n > 0.
 inline BarSeries real_series(const std::string& rel, size_t n = 0) {

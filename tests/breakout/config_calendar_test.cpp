@@ -91,6 +91,11 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_key) {
                       "hard_stop_atr_mult' must be a finite number"));
   BOOST_TEST(contains(error_of("[strategies.breakout.crypto]\nhard_stop_atr_mult = nan\n"),
                       "hard_stop_atr_mult' must be a finite number"));
+  BOOST_TEST(contains(error_of("[strategies.breakout.crypto]\nhard_stop_atr_mult = 0\n"),
+                      "hard_stop_atr_mult' must be a finite number in (0, 100], got 0"));
+  auto at_most = parse_config(kBase + "[strategies.breakout.crypto]\nhard_stop_atr_mult = 100\n", "t.toml");
+  BOOST_TEST_REQUIRE(at_most.ok(), (at_most.ok() ? "" : at_most.error().message));
+  BOOST_TEST(at_most->breakout.crypto.hard_stop_atr_mult == 100.0);
   BOOST_TEST(contains(error_of("[strategies.breakout.crypto]\nmin_conviction = \"medium\"\n"),
                       "must be one of LOW, MEDIUM, HIGH"));
   BOOST_TEST(contains(error_of("[strategies.breakout.crypto]\nuniverse = \"BTCUSDT\"\n"),

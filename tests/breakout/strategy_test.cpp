@@ -10,7 +10,6 @@
 #include "breakout_test_util.hpp"
 
 using namespace tn;
-using tn::test::kDayMs;
 using tn::test::real_series;
 
 namespace {

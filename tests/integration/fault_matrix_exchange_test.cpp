@@ -61,7 +61,7 @@ struct Step {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(exchange_faults_cost_one_check_of_one_stream_and_the_node_recovers) {
-  const int64_t now = wall_now_ms();
+  const int64_t now = wall_clock_ms();
   FakeExchangeOptions fo;
   fo.data_dir = data_dir();
   fo.stall_ms = 1500;  // "no answer": well past the node's 400 ms timeout

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/clock.hpp"
 #include "market/bar_checks.hpp"
 
 
@@ -23,13 +24,6 @@ namespace tn::test {
 namespace fake_detail {
 
 using nlohmann::json;
-using tn::market::kDayMs;
-
-inline int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 inline std::string slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -107,7 +101,7 @@ struct FakeExchange::Impl {
   // Binance weight in fixed windows; returns the used weight, or -1 when over.
   double binance_take(double weight) {
     std::lock_guard lock(mu);
-    const int64_t now = wall_ms();
+    const int64_t now = wall_clock_ms();
     const int64_t w = now - now % o.binance_window_ms;
     if (w != binance_window) {
       binance_window = w;
@@ -122,7 +116,7 @@ struct FakeExchange::Impl {
   }
   bool sliding_take(const std::string& provider, int limit, int64_t window_ms) {
     std::lock_guard lock(mu);
-    const int64_t now = wall_ms();
+    const int64_t now = wall_clock_ms();
     auto& q = recent[provider];
     while (!q.empty() && q.front() <= now - window_ms) q.pop_front();
     q.push_back(now);

@@ -6,16 +6,16 @@
 
 #include <chrono>
 
+#include "common/clock.hpp"
 #include "tests/market/market_test_util.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
 
 namespace {
 
 int64_t today() {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  return bar_floor(now, kDayMs);
+  return bar_floor(tn::wall_clock_ms(), kDayMs);
 }
 
 // BTCUSDT's real daily bars moved forward in time so they end yesterday.

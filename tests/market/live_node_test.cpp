@@ -14,7 +14,7 @@ BOOST_AUTO_TEST_CASE(a_live_node_fetches_decides_the_newest_bar_and_reports_a_ba
   FakeExchangeOptions fo;
   fo.data_dir = data_dir();
   FakeExchange fx(fo);
-  const int64_t now = wall_now_ms();
+  const int64_t now = wall_clock_ms();
   for (const char* s : {"BTCUSDT", "ETHUSDT"})
     fx.add_series(s, kLiveHourMs, recent_hourly_bars(data_dir() + "/binance/" + s + "-1h.csv", 200, now));
 

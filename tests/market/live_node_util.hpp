@@ -4,22 +4,17 @@
 // bars are real ones moved in time to end now, and the node's config is
 // the replay one of make_node turned to mode "live" with [sources.binance]
 // at the fake.
-#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "tests/integration/node_common.hpp"
 #include "tests/market/fake_exchange.hpp"
 
 namespace tn::test {
 
 constexpr int64_t kLiveHourMs = 3'600'000;
-
-inline int64_t wall_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // The last n real hourly bars of a CSV, moved in time so the newest one
 // closed at the latest hour boundary: what the exchange would serve now.

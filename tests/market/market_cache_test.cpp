@@ -9,6 +9,8 @@
 #include "tests/support/temp_dir.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
+using tn::kHourMs;
 
 namespace {
 constexpr int64_t D = kDayMs;

@@ -9,6 +9,7 @@
 #include "tests/market/market_test_util.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
 using tn::test::Fault;
 using tn::test::utc;
 

@@ -6,6 +6,8 @@
 #include "tests/market/market_test_util.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
+using tn::kHourMs;
 using tn::test::utc;
 
 namespace {

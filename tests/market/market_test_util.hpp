@@ -17,13 +17,11 @@ namespace tn::test {
 inline int64_t utc(const char* date, int hour = 0) {
   int64_t t = 0;
   BOOST_REQUIRE(market::parse_iso_date(date, t));
-  return t + hour * market::kHourMs;
+  return t + hour * kHourMs;
 }
 
 inline void load_bundled(FakeExchange& ex) {
   const std::string d = data_dir();
-  using market::kDayMs;
-  using market::kHourMs;
   ex.add_series("BTCUSDT", kDayMs, read_csv_loosely(d + "/binance/BTCUSDT-1d.csv"));
   ex.add_series("BTCUSDT", kHourMs, read_csv_loosely(d + "/binance/BTCUSDT-1h.csv"));
   ex.add_series("BTCUSDT", 4 * kHourMs, read_csv_loosely(d + "/binance/BTCUSDT-4h.csv"));

@@ -16,6 +16,10 @@
 #include "tests/support/process.hpp"
 
 using namespace tn::market;
+using tn::kDayMs;
+using tn::kHourMs;
+using tn::kMinuteMs;
+using tn::kWeekMs;
 
 namespace {
 std::string sample(const std::string& rel) {
@@ -303,6 +307,9 @@ BOOST_AUTO_TEST_CASE(sources_config_defaults_overrides_and_errors) {
   BOOST_TEST(o->polygon.base_url == "http://127.0.0.1:9");
   BOOST_TEST(o->polygon.burst == 10);
   BOOST_TEST(o->price_ttl_s == 3);
+  auto no_cache = tn::parse_sources_config("[sources]\ncache_path = \"\"\n", "x.toml");  // "" = no cache
+  BOOST_TEST_REQUIRE(no_cache.ok(), (no_cache.ok() ? "" : no_cache.error().message));
+  BOOST_TEST(no_cache->cache_path.empty());
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"[sources]\ncache_pth = \"x\"\n", "unknown key 'sources.cache_pth'"},
       {"[sources.kraken]\n", "unknown table 'sources.kraken'"},
@@ -311,6 +318,8 @@ BOOST_AUTO_TEST_CASE(sources_config_defaults_overrides_and_errors) {
       {"[sources.polygon]\nbase_url = \"ftp://x\"\n", "must start with https://"},
       {"[sources.binance]\nburst = 1\nrate_limit = 10\n", "burst must be >= 2"},
       {"[sources.binance]\ntimeout_ms = 0\n", "'sources.binance.timeout_ms' must be in [1, 600000]"},
+      {"[sources.polygon]\nrate_limit = 1.5\n", "'sources.polygon.rate_limit' must be a finite number in [2, "},
+      {"[sources]\ncache_path = 3\n", "'sources.cache_path' must be a string"},
       {"sources = 3\n", "must be a table"},
   };
   for (const auto& [text, expect] : bad) {

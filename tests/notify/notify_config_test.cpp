@@ -107,5 +107,7 @@ BOOST_AUTO_TEST_CASE(bad_notify_config_names_file_key_and_line) {
   BOOST_CHECK(has(error_of("[notify.routes]\n\"Trade Fill!\" = [\"telegram\"]\n"), "not an event type"));
   BOOST_CHECK(has(error_of("[notify]\nbackoff_initial_ms = 10\nbackoff_max_ms = 5\n"), "must be >= backoff_initial_ms"));
   BOOST_CHECK(has(error_of("[notify]\ntelegram = 3\n"), "notify.telegram' must be a table"));
+  BOOST_CHECK(has(error_of("[notify.email]\nhost = \"h\\r\\nRCPT TO:<e@v.il>\"\nfrom = \"a@b.c\"\nrecipients = [\"x@y.z\"]\n"),
+                  "n.toml: key 'notify.email.host' must be one line (line"));
   BOOST_CHECK(has(error_of("notify = 1\n"), "n.toml"));
 }

@@ -157,6 +157,19 @@ BOOST_AUTO_TEST_CASE(daily_report_has_the_table_summary_portfolio_and_chart) {
   BOOST_CHECK(has(n.html, "no data"));
 }
 
+// Stored report.daily rows hold these bytes (values with a fraction: they
+// are packed as float64): the structs may change name or home, never their
+// msgpack maps.
+BOOST_AUTO_TEST_CASE(daily_report_payload_bytes_are_the_stored_schema) {
+  using namespace std::string_literals;
+  const std::string point = "\x82\xa7time_ms\x01\xa5value\xcb\x40\x04\x00\x00\x00\x00\x00\x00"s;
+  BOOST_CHECK(encode(ChartPoint{1, 2.5}) == point);
+  const std::string rec = "\x88\xa6symbol\xa1" "A" "\xa9" "direction\xa3" "BUY\xaa" "conviction\xcb\x3f\xe0\0\0\0\0\0\0"
+                          "\xa5" "entry\xcb\x40\x02\0\0\0\0\0\0\xa4" "stop\xcb\x3f\xf8\0\0\0\0\0\0"
+                          "\xa6" "target\xcb\x40\x0e\0\0\0\0\0\0\xa4" "size\xa1" "s\xa9" "reasoning\xa1" "r"s;
+  BOOST_CHECK(encode(ReportRecommendation{"A", "BUY", 0.5, 2.25, 1.5, 3.75, "s", "r"}) == rec);
+}
+
 BOOST_AUTO_TEST_CASE(charts_thin_long_series_and_survive_bad_values) {
   std::vector<ChartPoint> pts;
   for (int i = 0; i < 100000; ++i) pts.push_back({i * 60'000LL, 100.0 + (i % 1000 == 0 ? 50.0 : 0.0)});
