@@ -92,14 +92,6 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   return p;
 }
 
-std::string error_text(caf::actor_system& sys, const caf::error& e) {
-  const caf::message& ctx = e.context();
-  if (e.category() == caf::atom("system") && e.code() == static_cast<uint8_t>(caf::sec::runtime_error) &&
-      ctx.match_elements<std::string>())
-    return ctx.get_as<std::string>(0);
-  return sys.render(e);
-}
-
 Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p) {
   caf::scoped_actor self{sys};
   Result<RunResult> out = make_error(Errc::internal, "no answer from the arbiter");
@@ -109,7 +101,7 @@ Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p) {
   if (p.scheduler) feeders.assign(p.fetchers.size(), p.scheduler);
   self->request(p.arbiter, caf::infinite, run_atom::value, feeders)
       .receive([&](RunResult& r) { out = std::move(r); },
-               [&](caf::error& e) { out = make_error(Errc::internal, error_text(sys, e)); });
+               [&](caf::error& e) { out = from_caf_error(sys, e); });
   return out;
 }
 

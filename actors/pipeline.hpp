@@ -91,12 +91,9 @@ std::string health_of(caf::scheduled_actor* self, const std::string& name, const
 
 Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec);
 // Runs the pipeline over all its data; the result, or the error that
-// stopped it (e.g. the ledger full). Blocks the caller.
+// stopped it with its code (e.g. Errc::storage_full, "ledger full: ...").
+// Blocks the caller.
 Result<RunResult> run_to_end(caf::actor_system& sys, const Pipeline& p);
-// The text of an error an actor answered with: our own message when it
-// carries one (caf::make_error(sec::runtime_error, "ledger full: ...")),
-// else CAF's rendering. The operator reads this, not CAF's wrapping.
-std::string error_text(caf::actor_system& sys, const caf::error& e);
 // Publishes every event logged so far, then answers (blocking the caller).
 void flush_events(caf::actor_system& sys, const Pipeline& p);
 // Tells every actor of the pipeline to exit.

@@ -105,7 +105,7 @@ caf::behavior feeder(caf::event_based_actor* self, uint32_t id, caf::actor indic
 }
 
 caf::actor_system_config& base_config(caf::actor_system_config& c) {
-  c.add_message_types<caf::id_block::tn>();
+  add_tn_types(c);
   c.load<caf::io::middleman>();
   // As `tradernode run` (node_run.cpp): idle workers block and wake at once,
   // where work stealing's back-off sleeps add a latency floor.

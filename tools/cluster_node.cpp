@@ -36,14 +36,10 @@ caf::expected<caf::actor> connect(caf::actor_system& sys, const ClusterConfig& c
 }
 
 // A refusal that retrying cannot mend (not a configured peer, another
-// layout: the gateway's own answers) ends the data node. Anything else (the
-// shard still served by our old link, a gateway stopping, a timeout) is
-// retried with backoff.
-bool permanent(const std::string& why) {
-  for (const char* p : {"cluster.peers", "shard_count =", "fingerprint differs"})
-    if (why.find(p) != std::string::npos) return true;
-  return false;
-}
+// layout: the gateway answers Errc::rejected) ends the data node. Anything
+// else (the shard still served by our old link: Errc::busy; a gateway
+// stopping, a timeout) is retried with backoff.
+bool permanent(const Error& why) { return why.code == Errc::rejected; }
 
 }  // namespace
 
@@ -102,7 +98,7 @@ int run_data_node(const Config& cfg) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
+  add_tn_types(caf_cfg);
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   set_worker_threads(caf_cfg, cfg.threads);
   prepare_cluster_system(caf_cfg, cfg);
@@ -152,18 +148,18 @@ int run_data_node(const Config& cfg) {
     }
     int64_t resume = INT64_MIN;
     caf::actor link;
-    std::string refused;
+    Error refused;
     self->request(*gw, std::chrono::seconds(10), join_atom::value, cfg.node_name, c.shard_index,
                   c.shard_count, fp)
         .receive([&](int64_t r, caf::actor l) { resume = r, link = std::move(l); },
-                 [&](caf::error& e) { refused = sys.render(e); });
+                 [&](caf::error& e) { refused = from_caf_error(sys, e); });
     if (!link) {
       if (permanent(refused)) {
-        spdlog::error("cluster: the trading node refused this data node: {}", refused);
+        spdlog::error("cluster: the trading node refused this data node: {}", refused.message);
         code = 1;
         break;
       }
-      spdlog::warn("cluster: join failed ({}); retrying", refused);
+      spdlog::warn("cluster: join failed ({}); retrying", refused.message);
       wait(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(c.retry_max_ms));
       continue;

@@ -25,7 +25,7 @@ Result<std::string> ask(const NodeControlContext& ctx, const caf::actor& who, Ts
   Result<std::string> out = make_error(Errc::internal, "no answer");
   self->request(who, kAskTimeout, std::forward<Ts>(xs)...)
       .receive([&](std::string& bytes) { out = std::move(bytes); },
-               [&](caf::error& e) { out = make_error(Errc::internal, ctx.sys->render(e)); });
+               [&](caf::error& e) { out = from_caf_error(*ctx.sys, e); });
   return out;
 }
 
@@ -141,7 +141,7 @@ ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest
   self->request(ctx.daily_jobs, std::chrono::seconds(60), run_signals_atom::value, cls->second,
                 date == req.args.end() ? std::string() : date->second)
       .receive([&](std::string& bytes) { out = ok(req, std::move(bytes)); },
-               [&](caf::error& e) { out = fail(req, ctx.sys->render(e)); });
+               [&](caf::error& e) { out = fail(req, from_caf_error(*ctx.sys, e).message); });
   return out;
 }
 

@@ -218,7 +218,7 @@ int run_node(const RunOptions& opt) {
   if (auto p = stored<std::string>(*store, kPauseKey)) spec.pause = pause_from(*p);
 
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
+  add_tn_types(caf_cfg);
   // A running node is mostly idle and wants each bar decided at once: the
   // sharing scheduler's workers block on a condition variable (no CPU when
   // idle) and wake on the first message, where work stealing backs off into
@@ -303,7 +303,7 @@ int run_node(const RunOptions& opt) {
   if (auto r = run_to_end(sys, p))
     result = std::move(r.value());
   else
-    code = fail(1, "node stopped: " + r.error().message);
+    code = fail(1, "node stopped: " + r.error().to_string());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   BacktestSummary summary = summarize(result, seconds);
   std::vector<storage::EventLog::Draft> tail;

@@ -58,7 +58,7 @@ void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   auto seqs = self->state.store->events().append_batch(drafts);
   if (!seqs) {
     self->state.failed = true;
-    self->state.done.deliver(caf::make_error(caf::sec::runtime_error, seqs.error().to_string()));
+    self->state.done.deliver(to_caf_error(seqs.error()));
     return;
   }
   self->send(self->state.events, events_atom::value, seqs->back());

@@ -74,7 +74,7 @@ caf::behavior shard_link_impl(ShardLinkSelf* self, ShardLinkSpec spec) {
       },
       [=](join_atom, const std::string& node) -> caf::result<int64_t, caf::actor> {
         if (auto why = self->state.core->refuse_join(node))
-          return caf::make_error(caf::sec::runtime_error, *why);
+          return caf::make_error(Errc::busy, *why);  // until the old link is down: retried
         return caf::result<int64_t, caf::actor>(self->state.core->resume_ms(),
                                                 caf::actor_cast<caf::actor>(self));
       },
@@ -113,7 +113,7 @@ caf::behavior gateway_impl(caf::event_based_actor* self, std::vector<caf::actor>
           why = "node '" + node + "' has another watchlist or shard layout (fingerprint differs)";
         if (!why.empty()) {
           spdlog::warn("cluster: refused a data node: {}", why);
-          return caf::make_error(caf::sec::runtime_error, why);
+          return caf::make_error(Errc::rejected, why);  // the data node gives up
         }
         auto rp = self->make_response_promise();
         rp.delegate(links[shard], join_atom::value, node);

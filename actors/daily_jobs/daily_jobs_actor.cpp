@@ -105,12 +105,12 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
         int64_t data_ms = self->state.spec.data_time(daily_wall_ms());
         if (!date.empty()) {
           auto d = parse_civil_date(date);
-          if (!d) return caf::make_error(caf::sec::invalid_argument, d.error().message);
+          if (!d) return to_caf_error(d.error());
           day = days_from_civil(*d);
           data_ms = (*day + 1) * 86'400'000;  // the data up to the end of that day
         }
         auto r = run_job(self, asset_class, day, data_ms);
-        if (!r) return caf::make_error(caf::sec::invalid_argument, r.error().message);
+        if (!r) return to_caf_error(r.error());
         return encode(*r);
       },
   };

@@ -24,7 +24,7 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
         for (const EventDraft& d : p.before) before.push_back({d.type, d.body, d.ts_ns});
         const int64_t ts_ns = p.orders.empty() ? 0 : p.orders.front().decided_at_ms * 1'000'000;
         auto r = store->ledger().apply_batch(p.orders, rules, ts_ns, before);
-        if (!r) return caf::make_error(caf::sec::runtime_error, r.error().to_string());
+        if (!r) return to_caf_error(r.error());  // storage_full stops the run
         probe::mark_placed(probe::ledger_committed);
         uint64_t last_seq = 0;
         for (const OrderResult& res : *r)
@@ -34,7 +34,7 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
       },
       [=](balances_atom) -> caf::result<BalancesView> {
         auto b = store->ledger().balances(account);
-        if (!b) return caf::make_error(caf::sec::runtime_error, b.error().to_string());
+        if (!b) return to_caf_error(b.error());
         BalancesView v;
         for (auto& [asset, amount] : b.value()) {
           if (asset == quote)
