@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/actors.hpp"
 #include "actors/arbiter/arbiter_core.hpp"
 #include "actors/fetcher/check_reader.hpp"
 #include "actors/fetcher/window_planner.hpp"
@@ -44,7 +45,7 @@ struct PipelineSpec {
   // streams: ratio 0.30-0.50 against 0.27-0.34), within the RSS target
   // (14.3-15.0 KB per stream with the allocator's one arena).
   uint32_t credit = 4;
-  caf::actor progress;         // optional: receives Progress messages
+  ProgressSink progress;       // optional: receives Progress messages
   bool publish_bars = false;   // market.bar events (planners must give full bars)
 
   // -- node modes (replay, live): set `readers` instead of `planners`; a
@@ -67,18 +68,27 @@ struct PipelineSpec {
   std::shared_ptr<notify::Deliverer> deliverer;
 };
 
+// The handles, typed by the interfaces of actors/actors.hpp.
 struct Pipeline {
   caf::group events;
-  caf::actor arbiter, executor, portfolio, publisher, notifier;
-  caf::actor deliverer;  // detached; invalid when the spec had no deliverer
-  caf::actor scheduler;  // node modes only
-  std::vector<caf::actor> fetchers, indicators, signals;  // by shard
-  // Cluster trading node: fetchers are the shard links (no indicators here);
-  // the gateway is the actor published to the data nodes.
-  bool remote_shards = false;
-  caf::actor gateway;
+  ArbiterActor arbiter;
+  ExecutorActor executor;
+  PortfolioActor portfolio;
+  caf::actor publisher, notifier;  // members of `events`: dynamically typed (actors.hpp)
+  DelivererActor deliverer;  // detached; invalid when the spec had no deliverer
+  SchedulerActor scheduler;  // node modes only
+  // By shard, one of the three by mode: the backtest's fetchers, the node
+  // modes' check fetchers, or on a cluster's trading node the shard links
+  // standing in for the data nodes' fetchers (no indicators here).
+  std::vector<FetcherActor> fetchers;
+  std::vector<CheckFetcherActor> check_fetchers;
+  std::vector<ShardLinkActor> shard_links;
+  std::vector<IndicatorActor> indicators;
+  std::vector<SignalActor> signals;
+  bool remote_shards = false;  // shard_links, not fetchers
+  caf::actor gateway;  // published to the data nodes: dynamically typed (actors.hpp)
   // Every actor by name, for `traderctl health`.
-  std::vector<std::pair<std::string, caf::actor>> named() const;
+  std::vector<std::pair<std::string, HealthActor>> named() const;
 };
 
 // When an actor last handled a message, for `traderctl health`.
@@ -100,37 +110,41 @@ void flush_events(caf::actor_system& sys, const Pipeline& p);
 void stop_pipeline(const Pipeline& p);
 
 // Actor behaviours (one file per actor under actors/<name>/).
-caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
-                            caf::actor indicator, uint32_t credit);
+FetcherActor::behavior_type fetcher_actor(FetcherActor::pointer self,
+                                          std::shared_ptr<WindowPlanner> planner,
+                                          IndicatorActor indicator, uint32_t credit);
 // Node modes: answers the scheduler's checks (warm-up windows first when
 // the source has history to hand over).
 // data.error events go to the store's log and the events group.
-caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckAnswerer> source,
-                                  caf::actor indicator, std::vector<StreamMeta> streams,
-                                  std::shared_ptr<storage::Store> store, caf::group events);
+CheckFetcherActor::behavior_type check_fetcher_actor(CheckFetcherActor::pointer self,
+                                                    std::shared_ptr<CheckAnswerer> source,
+                                                    IndicatorActor indicator, std::vector<StreamMeta> streams,
+                                                    std::shared_ptr<storage::Store> store, caf::group events);
 // Sends checks to the fetchers (one timer, no polling), takes the arbiter's
 // acks and persists the last decided check time (node_state "node.resume_ms").
-caf::actor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
-                           std::vector<caf::actor> fetchers, int64_t interval_ms,
-                           std::shared_ptr<storage::Store> store);
+SchedulerActor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
+                               std::vector<CheckTarget> fetchers, int64_t interval_ms,
+                               std::shared_ptr<storage::Store> store);
 inline const std::string kResumeKey = "node.resume_ms";
 inline const std::string kPauseKey = "node.pause_mode";
-caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
-                              caf::actor next);
+// next: the shard's signal actor, or on a data node the trading node's shard link.
+IndicatorActor::behavior_type indicator_actor(IndicatorActor::pointer self,
+                                              std::vector<int32_t> ma_periods, SnapshotSink next);
 // bar_log: where market.bar events go ([bus] publish_bars); null for none.
-caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                           int64_t equity_interval_ms, uint32_t shard, caf::actor arbiter,
-                           std::shared_ptr<storage::Store> bar_log, caf::group events);
-caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             std::string account, std::string quote, Amount min_trade_value,
-                             double fee_rate, caf::group events);
+SignalActor::behavior_type signal_actor(SignalActor::pointer self, std::vector<StreamMeta> streams,
+                                        int64_t equity_interval_ms, uint32_t shard, ArbiterActor arbiter,
+                                        std::shared_ptr<storage::Store> bar_log, caf::group events);
+ExecutorActor::behavior_type executor_actor(ExecutorActor::pointer self,
+                                            std::shared_ptr<storage::Store> store, std::string account,
+                                            std::string quote, Amount min_trade_value, double fee_rate,
+                                            caf::group events);
 // history: orders already in the ledger (a restart), applied from
 // quote_balance = the starting capital, so positions and P&L carry over.
-caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                              std::string quote, Amount quote_balance, std::vector<OrderResult> history,
-                              int64_t status_interval_ms,
-                              int64_t equity_interval_ms, std::shared_ptr<storage::Store> store,
-                              caf::group events);
+PortfolioActor::behavior_type portfolio_actor(PortfolioActor::pointer self,
+                                              std::vector<StreamMeta> streams, std::string quote,
+                                              Amount quote_balance, std::vector<OrderResult> history,
+                                              int64_t status_interval_ms, int64_t equity_interval_ms,
+                                              std::shared_ptr<storage::Store> store, caf::group events);
 // first_seq: the first log entry to publish/tell (decided before spawning:
 // an actor's init may run later, after events were already appended).
 caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqPublisher> pub,
@@ -138,11 +152,12 @@ caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqP
                               uint64_t first_seq);
 // deliverer: told (wake) on every batch of new events; may be invalid.
 caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             caf::group events, uint64_t first_seq, caf::actor deliverer);
+                             caf::group events, uint64_t first_seq, DelivererActor deliverer);
 // Spawn detached (sends block on libcurl): drains the outbox on (wake), on
 // its own timer at the Deliverer's next_wake_ms, and on (sync) -> bool, a
 // last bounded drain before the node stops.
-caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                              std::shared_ptr<notify::Deliverer> core);
+DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
+                                              std::shared_ptr<storage::Store> store,
+                                              std::shared_ptr<notify::Deliverer> core);
 
 }  // namespace tn

@@ -29,7 +29,7 @@ int64_t wall_ns() {
 }
 
 // Prints progress on a terminal (at most a few times a second).
-caf::behavior progress_printer(caf::event_based_actor*) {
+ProgressSink::behavior_type progress_printer(ProgressSink::pointer) {
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   return {
       [=](const Progress& p) {

@@ -60,7 +60,7 @@ void prepare_cluster_system(caf::actor_system_config& caf_cfg, const Config& cfg
 }
 
 Result<uint16_t> start_gateway(caf::actor_system& sys, const Config& cfg, Pipeline& p) {
-  p.gateway = spawn_gateway(sys, p.fetchers, cfg.cluster.peers, fingerprint_of(cfg));
+  p.gateway = spawn_gateway(sys, p.shard_links, cfg.cluster.peers, fingerprint_of(cfg));
   const ClusterConfig& c = cfg.cluster;
   // reuse_addr: a restarted trading node binds again at once (TIME_WAIT).
   auto port = c.tls ? caf::openssl::publish(p.gateway, c.listen_port, c.listen_host.c_str(), true)
@@ -69,7 +69,7 @@ Result<uint16_t> start_gateway(caf::actor_system& sys, const Config& cfg, Pipeli
     return make_error(Errc::io, "cluster: cannot listen on " + c.listen_host + ":" +
                                     std::to_string(c.listen_port) + ": " + sys.render(port.error()));
   spdlog::info("cluster: trading node listening on {}:{}{} for {} shard(s), peers: {}", c.listen_host,
-               *port, c.tls ? " (TLS)" : "", p.fetchers.size(), fmt::join(c.peers, ", "));
+               *port, c.tls ? " (TLS)" : "", p.shard_links.size(), fmt::join(c.peers, ", "));
   return *port;
 }
 
@@ -167,7 +167,8 @@ int run_data_node(const Config& cfg) {
     auto loaded = live ? load_live(cfg, c.shard_count, resume) : load_replay(cfg, c.shard_count, resume);
     if (!loaded) { spdlog::error("{}", loaded.error().message); code = 2; break; }
     auto reader = loaded->readers.at(c.shard_index);
-    auto indicator = sys.spawn(indicator_actor, periods, link);
+    // The link came over the network as a caf::actor (actors.hpp): it takes snapshots.
+    auto indicator = sys.spawn(indicator_actor, periods, caf::actor_cast<SnapshotSink>(link));
     auto fetcher = live ? sys.spawn<caf::detached>(check_fetcher_actor, reader, indicator, streams, store, events)
                         : sys.spawn(check_fetcher_actor, reader, indicator, streams, store, events);
     auto saw_last = std::make_shared<std::atomic<bool>>(false);
@@ -181,7 +182,9 @@ int run_data_node(const Config& cfg) {
       self->receive([&](caf::down_msg& m) { gone = m.source == link.address(); },
                     [&](stop_atom) { stopping = true; });
     self->demonitor(link);
-    for (const auto& a : {front, fetcher, indicator}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(fetcher, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(indicator, caf::exit_reason::user_shutdown);
     if (saw_last->load()) done = true;  // the trading node's run ended
     else if (!stopping) spdlog::warn("cluster: lost the trading node; reconnecting");
   }

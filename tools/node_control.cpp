@@ -19,8 +19,8 @@ int64_t now_ms() {
 }
 
 // Asks an actor; its answer is msgpack bytes (see caf_types.hpp).
-template <class... Ts>
-Result<std::string> ask(const NodeControlContext& ctx, const caf::actor& who, Ts&&... xs) {
+template <class Handle, class... Ts>
+Result<std::string> ask(const NodeControlContext& ctx, const Handle& who, Ts&&... xs) {
   caf::scoped_actor self{*ctx.sys};
   Result<std::string> out = make_error(Errc::internal, "no answer");
   self->request(who, kAskTimeout, std::forward<Ts>(xs)...)
@@ -29,8 +29,8 @@ Result<std::string> ask(const NodeControlContext& ctx, const caf::actor& who, Ts
   return out;
 }
 
-template <class T>
-Result<T> ask_as(const NodeControlContext& ctx, const caf::actor& who, auto&&... xs) {
+template <class T, class Handle>
+Result<T> ask_as(const NodeControlContext& ctx, const Handle& who, auto&&... xs) {
   auto bytes = ask(ctx, who, std::forward<decltype(xs)>(xs)...);
   if (!bytes) return bytes.error();
   return decode<T>(*bytes);
@@ -71,7 +71,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   for (const auto& d : *outbox) b.outbox.push_back({d.channel, d.depth, d.oldest_queued_ms});
   if (ctx.pipeline->remote_shards) {  // a cluster's trading node: its data nodes
     b.role = "trading";
-    for (const auto& link : ctx.pipeline->fetchers)
+    for (const auto& link : ctx.pipeline->shard_links)
       if (auto v = ask_as<PeerStatus>(ctx, link, status_atom::value)) b.peers.push_back(*v);
   }
   return ok(req, encode(b));

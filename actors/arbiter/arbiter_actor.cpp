@@ -19,12 +19,14 @@ struct ArbiterState {
   std::unique_ptr<ArbiterCore> core;
   storage::LedgerRules rules;  // the executor's, to size an instant's orders
   uint32_t shards = 1;
-  caf::actor executor, portfolio, progress;
+  ExecutorActor executor;
+  PortfolioActor portfolio;
+  ProgressSink progress;
   std::shared_ptr<storage::Store> store;
   caf::group events;
   // -- the run
-  std::vector<caf::actor> fetchers;  // by shard
-  caf::response_promise done;
+  std::vector<FeederActor> fetchers;  // by shard
+  caf::typed_response_promise<RunResult> done;
   Book book;
   PauseMode pause = PauseMode::running;
   std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard parts
@@ -47,7 +49,7 @@ struct ArbiterState {
   static inline const char* name = "arbiter";
 };
 
-using Self = caf::stateful_actor<ArbiterState>;
+using Self = ArbiterActor::stateful_base<ArbiterState>;
 
 void decide_next(Self* self);
 void start_window(Self* self, std::vector<SignalWindow> parts);
@@ -61,7 +63,7 @@ void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
     self->state.done.deliver(to_caf_error(seqs.error()));
     return;
   }
-  self->send(self->state.events, events_atom::value, seqs->back());
+  caf::anon_send(self->state.events, events_atom::value, seqs->back());
 }
 
 bool all_finished(const ArbiterState& st) {
@@ -221,10 +223,11 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
 
 }  // namespace
 
-caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, caf::actor executor,
-                                 caf::actor portfolio, std::shared_ptr<storage::Store> store,
-                                 caf::group events, caf::actor progress, PauseMode pause,
-                                 storage::LedgerRules rules) {
+ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards,
+                                               ExecutorActor executor, PortfolioActor portfolio,
+                                               std::shared_ptr<storage::Store> store, caf::group events,
+                                               ProgressSink progress, PauseMode pause,
+                                               storage::LedgerRules rules) {
   auto& st = self->state;
   st.pause = pause;
   st.rules = rules;
@@ -236,12 +239,12 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
   st.events = events;
   st.progress = progress;
   return {
-      [=](run_atom, std::vector<caf::actor> fetchers) -> caf::result<RunResult> {
+      [=](run_atom, std::vector<FeederActor> fetchers) -> caf::result<RunResult> {
         auto& s = self->state;
         s.fetchers = std::move(fetchers);
         s.expect.assign(s.fetchers.size(), std::nullopt);
         s.finished.assign(s.fetchers.size(), false);
-        s.done = self->make_response_promise();
+        s.done = self->make_response_promise<RunResult>();
         self->request(s.executor, std::chrono::seconds(30), balances_atom::value)
             .await([=](BalancesView& b) {
               self->state.book.quote = b.quote;
@@ -263,14 +266,14 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
       // being placed completes (decisions are finished or abandoned whole).
       // The answer (the mode, as msgpack) tells the control endpoint it is
       // in force, so the control.action event it logs comes after it.
-      [=](pause_atom, const std::string& mode) {
+      [=](pause_atom, const std::string& mode) -> std::string {
         auto& p = self->state.pause;
         p = mode == pause_mode::paused         ? PauseMode::paused
             : mode == pause_mode::entries_only ? PauseMode::entries_only
                                                : PauseMode::running;
         return encode(mode);
       },
-      [=](status_atom) {
+      [=](status_atom) -> std::string {
         const auto& s = self->state;
         ArbiterStats a;
         a.pause_mode = s.pause == PauseMode::paused         ? pause_mode::paused
@@ -286,10 +289,10 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
   };
 }
 
-caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
-                         caf::actor executor, caf::actor portfolio,
-                         std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress, PauseMode pause, storage::LedgerRules rules) {
+ArbiterActor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
+                           ExecutorActor executor, PortfolioActor portfolio,
+                           std::shared_ptr<storage::Store> store, caf::group events,
+                           ProgressSink progress, PauseMode pause, storage::LedgerRules rules) {
   return sys.spawn(arbiter_actor_impl, std::move(core), shards, executor, portfolio,
                    std::move(store), events, progress, pause, rules);
 }

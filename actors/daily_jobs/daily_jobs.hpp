@@ -17,8 +17,6 @@
 
 namespace tn {
 
-using run_signals_atom = caf::atom_constant<caf::atom("runsignals")>;
-
 struct DailyJobsSpec {
   std::shared_ptr<DailyRunner> runner;
   caf::group events;  // told after each job that appended events
@@ -27,6 +25,6 @@ struct DailyJobsSpec {
   std::function<int64_t(int64_t wall_ms)> data_time;
 };
 
-caf::actor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);
+DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);
 
 }  // namespace tn

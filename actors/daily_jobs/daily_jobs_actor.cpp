@@ -11,8 +11,6 @@ namespace tn {
 
 namespace {
 
-using cron_tick_atom = caf::atom_constant<caf::atom("crontick")>;
-
 int64_t daily_wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -32,14 +30,14 @@ struct DailyJobsState {
   uint64_t timer = 0;  // generation of the one live timer; older ticks are ignored
   static inline const char* name = "daily_jobs";
 };
-using DailyJobsSelf = caf::stateful_actor<DailyJobsState>;
+using DailyJobsSelf = DailyJobsActor::stateful_base<DailyJobsState>;
 
 Result<RunSignalsBody> run_job(DailyJobsSelf* self, const std::string& asset_class,
                                std::optional<int64_t> day, int64_t data_ms) {
   auto& st = self->state;
   uint64_t last_seq = 0;
   auto body = st.spec.runner->run(asset_class, data_ms, day, daily_wall_ms(), last_seq);
-  if (last_seq) self->send(st.spec.events, events_atom::value, last_seq);
+  if (last_seq) caf::anon_send(st.spec.events, events_atom::value, last_seq);
   return body;
 }
 
@@ -76,7 +74,7 @@ void fire_due(DailyJobsSelf* self) {
   arm(self);
 }
 
-caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
+DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
   auto& st = self->state;
   st.spec = std::move(spec);
   const BreakoutConfig& cfg = st.spec.runner->config();
@@ -118,7 +116,7 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
 
 }  // namespace
 
-caf::actor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec) {
+DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec) {
   return sys.spawn<caf::detached>(daily_jobs_impl, std::move(spec));
 }
 

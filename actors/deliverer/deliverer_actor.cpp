@@ -38,8 +38,9 @@ struct DelivererState {
 
 }  // namespace
 
-caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                              std::shared_ptr<notify::Deliverer> core) {
+DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
+                                              std::shared_ptr<storage::Store> store,
+                                              std::shared_ptr<notify::Deliverer> core) {
   auto st = std::make_shared<DelivererState>();
   st->store = std::move(store);
   st->core = std::move(core);

@@ -10,9 +10,10 @@
 
 namespace tn {
 
-caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             std::string account, std::string quote, Amount min_trade_value,
-                             double fee_rate, caf::group events) {
+ExecutorActor::behavior_type executor_actor(ExecutorActor::pointer self,
+                                            std::shared_ptr<storage::Store> store, std::string account,
+                                            std::string quote, Amount min_trade_value, double fee_rate,
+                                            caf::group events) {
   const storage::LedgerRules rules{min_trade_value, fee_rate};
   auto act = std::make_shared<Activity>();
   return {
@@ -29,7 +30,7 @@ caf::behavior executor_actor(caf::event_based_actor* self, std::shared_ptr<stora
         uint64_t last_seq = 0;
         for (const OrderResult& res : *r)
           if (!res.duplicate) last_seq = std::max(last_seq, res.event_seq);
-        if (last_seq) self->send(events, events_atom::value, last_seq);
+        if (last_seq) caf::anon_send(events, events_atom::value, last_seq);
         return OrderResults{std::move(r.value())};
       },
       [=](balances_atom) -> caf::result<BalancesView> {

@@ -9,8 +9,6 @@ namespace tn {
 
 namespace {
 
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-
 int64_t scheduler_wall_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -18,7 +16,7 @@ int64_t scheduler_wall_ms() {
 
 struct SchedulerState {
   std::shared_ptr<CheckScheduler> core;
-  std::vector<caf::actor> fetchers;
+  std::vector<CheckTarget> fetchers;
   int64_t interval_ms = 0;
   std::shared_ptr<storage::Store> store;
   bool started = false;
@@ -29,7 +27,7 @@ struct SchedulerState {
   static inline const char* name = "scheduler";
 };
 
-using SchedulerSelf = caf::stateful_actor<SchedulerState>;
+using SchedulerSelf = SchedulerActor::stateful_base<SchedulerState>;
 
 void arm(SchedulerSelf* self, int64_t delay_ms, int64_t at_ms) {
   auto& st = self->state;
@@ -62,9 +60,9 @@ void pump(SchedulerSelf* self) {
 }  // namespace
 
 namespace {
-caf::behavior scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler> core,
-                             std::vector<caf::actor> fetchers, int64_t interval_ms,
-                             std::shared_ptr<storage::Store> store) {
+SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler> core,
+                                             std::vector<CheckTarget> fetchers, int64_t interval_ms,
+                                             std::shared_ptr<storage::Store> store) {
   auto& st = self->state;
   st.core = std::move(core);
   st.fetchers = std::move(fetchers);
@@ -105,15 +103,15 @@ caf::behavior scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler
         self->state.ready = true;
         pump(self);
       },
-      [=](status_atom) { return encode(self->state.core->view()); },
+      [=](status_atom) -> std::string { return encode(self->state.core->view()); },
       [=](health_atom) { return health_of(self, "scheduler", self->state.act); },
   };
 }
 }  // namespace
 
-caf::actor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
-                           std::vector<caf::actor> fetchers, int64_t interval_ms,
-                           std::shared_ptr<storage::Store> store) {
+SchedulerActor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
+                               std::vector<CheckTarget> fetchers, int64_t interval_ms,
+                               std::shared_ptr<storage::Store> store) {
   return sys.spawn(scheduler_impl, std::move(core), std::move(fetchers), interval_ms,
                    std::move(store));
 }
