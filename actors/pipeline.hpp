@@ -66,9 +66,10 @@ struct PipelineSpec {
   // Outbox delivery (Telegram, email) with its channels added; null: the
   // log channel only (backtests). Owned by the deliverer actor once spawned.
   std::shared_ptr<notify::Deliverer> deliverer;
-  // "Now" for every actor that reads the time (the scheduler's checks, the
-  // deliverer's retries, shard links, health): the system clock in a
-  // process, a ManualClock in an actor test.
+  // "Now" for every actor that reads the time: the scheduler's checks, the
+  // deliverer's retries, the shard links' peer events, and those actors'
+  // health stamps (the others' stay on the system clock: they read no time
+  // of their own). The system clock in a process, a ManualClock in a test.
   ClockPtr clock = system_clock_ptr();
 };
 

@@ -39,8 +39,8 @@ class SystemClock final : public Clock {
 };
 
 // How a clock is handed to an actor: shared, because a detached actor may
-// outlive the code that spawned it. A ManualClock in a test is owned by the
-// test; the system clock is a static that nobody owns.
+// outlive the code that spawned it. A ManualClock is shared with whoever
+// made it (a test); the system clock is a static that nobody owns.
 using ClockPtr = std::shared_ptr<const Clock>;
 inline ClockPtr system_clock_ptr() {
   return ClockPtr(ClockPtr(), &SystemClock::instance());  // aliasing: no owner, no delete
