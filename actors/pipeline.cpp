@@ -13,11 +13,6 @@ ArbiterActor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t sh
                            std::shared_ptr<storage::Store> store, caf::group events,
                            ProgressSink progress, PauseMode pause, storage::LedgerRules rules);
 
-void Activity::touch() {
-  using namespace std::chrono;
-  last_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string health_of(caf::scheduled_actor* self, const std::string& name, const Activity& a) {
   return encode(ActorHealth{name, self->mailbox().size(), a.last_ms});
 }
@@ -60,7 +55,7 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   const uint64_t first_seq = last ? last.value() + 1 : 1;
   p.publisher = sys.spawn(publisher_actor, spec.publisher, spec.store, p.events, first_seq);
   if (spec.deliverer)
-    p.deliverer = sys.spawn<caf::detached>(deliverer_actor, spec.store, spec.deliverer);
+    p.deliverer = sys.spawn<caf::detached>(deliverer_actor, spec.store, spec.deliverer, spec.clock);
   p.notifier = sys.spawn(notifier_actor, spec.store, p.events, first_seq, p.deliverer);
   p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
                          spec.min_trade_value, spec.fee_rate, p.events);
@@ -76,7 +71,7 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
         sys.spawn(signal_actor, spec.streams, spec.equity_interval_ms, i, p.arbiter,
                   spec.publish_bars ? spec.store : nullptr, p.events));
     if (spec.remote_shards) {  // fetcher + indicator on a data node
-      ShardLinkSpec ls{i, p.signals.back(), spec.store, p.events, {}, spec.resume_ms};
+      ShardLinkSpec ls{i, p.signals.back(), spec.store, p.events, {}, spec.resume_ms, spec.clock};
       for (size_t k = 0; k < spec.streams.size(); ++k)
         if (k < spec.stream_shard.size() && spec.stream_shard[k] == i)
           ls.streams.push_back(spec.streams[k].symbol + ":" + spec.streams[k].timeframe);
@@ -99,7 +94,7 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
     std::vector<CheckTarget> targets(p.check_fetchers.begin(), p.check_fetchers.end());
     targets.insert(targets.end(), p.shard_links.begin(), p.shard_links.end());
     p.scheduler = spawn_scheduler(sys, spec.scheduler, std::move(targets), spec.replay_interval_ms,
-                                  spec.store);
+                                  spec.store, spec.clock);
   }
   return p;
 }

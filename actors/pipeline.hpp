@@ -18,6 +18,7 @@
 #include "actors/arbiter/arbiter_core.hpp"
 #include "actors/fetcher/check_reader.hpp"
 #include "actors/fetcher/window_planner.hpp"
+#include "common/clock.hpp"
 #include "schedule/check_scheduler.hpp"
 #include "messages/caf_types.hpp"
 #include "messages/codec.hpp"
@@ -66,6 +67,11 @@ struct PipelineSpec {
   // Outbox delivery (Telegram, email) with its channels added; null: the
   // log channel only (backtests). Owned by the deliverer actor once spawned.
   std::shared_ptr<notify::Deliverer> deliverer;
+  // "Now" for every actor that reads the time: the scheduler's checks, the
+  // deliverer's retries, the shard links' peer events, and those actors'
+  // health stamps (the others' stay on the system clock: they read no time
+  // of their own). The system clock in a process, a ManualClock in a test.
+  ClockPtr clock = system_clock_ptr();
 };
 
 // The handles, typed by the interfaces of actors/actors.hpp.
@@ -91,10 +97,12 @@ struct Pipeline {
   std::vector<std::pair<std::string, HealthActor>> named() const;
 };
 
-// When an actor last handled a message, for `traderctl health`.
+// When an actor last handled a message, for `traderctl health`. Read from
+// `clock`: the system clock unless the actor was handed another one.
 struct Activity {
   int64_t last_ms = 0;
-  void touch();
+  const Clock* clock = &SystemClock::instance();
+  void touch() { last_ms = clock->now_ms(); }
 };
 // The health_atom answer: msgpack of ActorHealth (mailbox read by its owner).
 std::string health_of(caf::scheduled_actor* self, const std::string& name, const Activity& a);
@@ -122,9 +130,11 @@ CheckFetcherActor::behavior_type check_fetcher_actor(CheckFetcherActor::pointer 
                                                     std::shared_ptr<storage::Store> store, caf::group events);
 // Sends checks to the fetchers (one timer, no polling), takes the arbiter's
 // acks and persists the last decided check time (node_state "node.resume_ms").
+// clock: "now" for the checks (live: the next bar close is armed against it).
 SchedulerActor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
                                std::vector<CheckTarget> fetchers, int64_t interval_ms,
-                               std::shared_ptr<storage::Store> store);
+                               std::shared_ptr<storage::Store> store,
+                               ClockPtr clock = system_clock_ptr());
 inline const std::string kResumeKey = "node.resume_ms";
 inline const std::string kPauseKey = "node.pause_mode";
 // next: the shard's signal actor, or on a data node the trading node's shard link.
@@ -156,8 +166,9 @@ caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<stora
 // Spawn detached (sends block on libcurl): drains the outbox on (wake), on
 // its own timer at the Deliverer's next_wake_ms, and on (sync) -> bool, a
 // last bounded drain before the node stops.
+// clock: "now" for Deliverer::drain and the bounded last drain.
 DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
                                               std::shared_ptr<storage::Store> store,
-                                              std::shared_ptr<notify::Deliverer> core);
+                                              std::shared_ptr<notify::Deliverer> core, ClockPtr clock);
 
 }  // namespace tn

@@ -3,9 +3,9 @@
 // orders with the executor as one batch (one ledger commit) and waiting for
 // the results before the next instant. Within the batch each BUY is sized
 // from the balance the orders before it leave (ArbiterCore::make_orders).
-#include <map>
 #include <optional>
 
+#include "actors/arbiter/window_join.hpp"
 #include "actors/pipeline.hpp"
 #include "common/stage_probe.hpp"
 #include "messages/codec.hpp"
@@ -29,12 +29,7 @@ struct ArbiterState {
   caf::typed_response_promise<RunResult> done;
   Book book;
   PauseMode pause = PauseMode::running;
-  std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard parts
-  // Per shard: the window it sends next (unknown until its first part) and
-  // whether it has sent its last. A window is complete when every shard
-  // that expects it has delivered it.
-  std::vector<std::optional<uint64_t>> expect;
-  std::vector<bool> finished;
+  WindowJoin join;                     // the shards' parts until a window is complete
   std::vector<uint32_t> contributors;  // shards in the window being decided
   bool busy = false;
   RunResult result;
@@ -66,24 +61,18 @@ void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   caf::anon_send(self->state.events, events_atom::value, seqs->back());
 }
 
-bool all_finished(const ArbiterState& st) {
-  for (bool f : st.finished)
-    if (!f) return false;
-  return true;
-}
-
 void finish_window(Self* self) {
   auto& st = self->state;
   st.feed.window = st.window;
   st.feed.end_ms = st.end_ms;
-  st.feed.last = all_finished(st);
+  st.feed.last = st.join.all_finished();
   self->send(st.portfolio, std::move(st.feed));
   st.feed = PortfolioFeed{};
   ++st.result.windows;
   if (st.progress) self->send(st.progress, Progress{st.result.bars, st.end_ms});
   for (uint32_t shard : st.contributors) self->send(st.fetchers[shard], ack_atom::value, st.window);
   st.busy = false;
-  if (!all_finished(st)) {
+  if (!st.join.all_finished()) {
     try_advance(self);  // the next window may already be complete
     return;
   }
@@ -100,35 +89,17 @@ void finish_window(Self* self) {
       });
 }
 
-// Starts the lowest window every unfinished shard has either delivered or
-// announced it will skip; waits while any shard is still to be heard from.
+// Starts the next complete window (WindowJoin: lowest first, once every
+// shard that will send it has); one at a time.
 void try_advance(Self* self) {
   auto& st = self->state;
   if (st.busy || st.failed) return;
-  std::optional<uint64_t> k;
-  for (size_t s = 0; s < st.expect.size(); ++s) {
-    if (st.finished[s]) continue;
-    if (!st.expect[s]) return;  // no part from this shard yet
-    k = k ? std::min(*k, *st.expect[s]) : *st.expect[s];
-  }
-  if (!k) return;
-  auto it = st.pending.find(*k);
-  size_t want = 0;
-  for (size_t s = 0; s < st.expect.size(); ++s) want += !st.finished[s] && *st.expect[s] == *k;
-  if (it == st.pending.end() || it->second.size() < want) return;
-  auto parts = std::move(it->second);
-  st.pending.erase(it);
-  st.contributors.clear();
-  for (const SignalWindow& p : parts) {
-    st.contributors.push_back(p.shard);
-    if (p.last)
-      st.finished[p.shard] = true;
-    else
-      st.expect[p.shard] = p.next_window;
-  }
-  st.window = *k;
+  std::optional<JoinedWindow> w = st.join.next_ready();
+  if (!w) return;
+  st.contributors = std::move(w->contributors);
+  st.window = w->window;
   st.busy = true;
-  start_window(self, std::move(parts));
+  start_window(self, std::move(w->parts));
 }
 
 // Places the instant's orders as one batch; its signal events go with it
@@ -242,8 +213,7 @@ ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uin
       [=](run_atom, std::vector<FeederActor> fetchers) -> caf::result<RunResult> {
         auto& s = self->state;
         s.fetchers = std::move(fetchers);
-        s.expect.assign(s.fetchers.size(), std::nullopt);
-        s.finished.assign(s.fetchers.size(), false);
+        s.join.reset(static_cast<uint32_t>(s.fetchers.size()));
         s.done = self->make_response_promise<RunResult>();
         self->request(s.executor, std::chrono::seconds(30), balances_atom::value)
             .await([=](BalancesView& b) {
@@ -257,9 +227,7 @@ ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uin
         auto& s = self->state;
         s.act.touch();
         probe::mark(probe::arbiter_part, w.window);
-        if (w.shard >= s.expect.size()) return;  // not a shard of this run
-        if (!s.expect[w.shard]) s.expect[w.shard] = w.window;  // its first part
-        s.pending[w.window].push_back(std::move(w));
+        if (!s.join.add(std::move(w))) return;  // not a shard of this run
         try_advance(self);
       },
       // Takes effect from the next instant planned: an order of the instant

@@ -17,11 +17,6 @@ namespace tn {
 
 namespace {
 
-int64_t link_wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 struct ShardLinkState {
   std::unique_ptr<ShardLink> core;
   SignalActor signal;
@@ -29,6 +24,7 @@ struct ShardLinkState {
   std::shared_ptr<storage::Store> store;
   caf::group events;
   std::vector<std::string> streams;  // this shard's, for the health events
+  ClockPtr clock;
   Activity act;
   static inline const char* name = "shard_link";
 };
@@ -38,7 +34,7 @@ using ShardLinkSelf = ShardLinkActor::stateful_base<ShardLinkState>;
 void peer_event(ShardLinkSelf* self, const std::string& topic, PeerEvent e) {
   auto& st = self->state;
   e.streams = st.streams;
-  if (auto seq = st.store->events().append({topic, encode(e), link_wall_ms() * 1'000'000}))
+  if (auto seq = st.store->events().append({topic, encode(e), st.clock->now_ms() * 1'000'000}))
     caf::anon_send(st.events, events_atom::value, seq.value());
 }
 
@@ -49,13 +45,15 @@ ShardLinkActor::behavior_type shard_link_impl(ShardLinkSelf* self, ShardLinkSpec
   st.store = spec.store;
   st.events = spec.events;
   st.streams = spec.streams;
+  st.clock = spec.clock ? spec.clock : system_clock_ptr();
+  st.act.clock = st.clock.get();
   const uint32_t shard = spec.shard;
   self->set_down_handler([=](caf::down_msg& m) {
     auto& s = self->state;
     if (!s.fetcher || m.source != s.fetcher.address()) return;  // an old link
     s.fetcher = nullptr;
     const std::string node = s.core->view().node;
-    for (auto& w : s.core->down(link_wall_ms())) self->send(s.signal, std::move(w));
+    for (auto& w : s.core->down(s.clock->now_ms())) self->send(s.signal, std::move(w));
     const std::string why = to_string(m.reason);
     spdlog::warn("cluster: data node '{}' (shard {}) is down ({}): its streams are stale", node, shard, why);
     peer_event(self, topic::node_peer_down, {node, shard, "down", {}, why});
@@ -85,7 +83,7 @@ ShardLinkActor::behavior_type shard_link_impl(ShardLinkSelf* self, ShardLinkSpec
         // It crossed the network as a caf::actor (actors.hpp); it takes checks.
         s.fetcher = caf::actor_cast<CheckTarget>(fetcher);
         self->monitor(fetcher);
-        for (auto& req : s.core->attach(node, link_wall_ms())) self->send(s.fetcher, std::move(req));
+        for (auto& req : s.core->attach(node, s.clock->now_ms())) self->send(s.fetcher, std::move(req));
         spdlog::info("cluster: data node '{}' serves shard {} ({} streams)", node, shard, s.streams.size());
         peer_event(self, topic::node_peer_up, {node, shard, "up", {}, ""});
       },

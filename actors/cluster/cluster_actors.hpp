@@ -16,6 +16,7 @@ struct ShardLinkSpec {
   caf::group events;
   std::vector<std::string> streams;    // the shard's streams, "BTCUSDT:1d"
   int64_t resume_ms = INT64_MIN;       // the trading node's last decided check
+  ClockPtr clock = system_clock_ptr();  // when a data node attached or went down
 };
 
 // Trading node: stands in for a remote shard's fetcher (checks in,

@@ -23,6 +23,11 @@ struct DailyJobsSpec {
   // The time the series are cut at for a job running now (replay: the
   // replay's last decided bar close; live: now). Called on the actor's thread.
   std::function<int64_t(int64_t wall_ms)> data_time;
+  // "Now" for the cron fires and the jobs' clock time.
+  ClockPtr clock = system_clock_ptr();
+  // Off the pipeline's threads in a node. An actor test turns it off so
+  // CAF's test coordinator runs the actor like any other, step by step.
+  bool detached = true;
 };
 
 DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);

@@ -11,11 +11,6 @@ namespace tn {
 
 namespace {
 
-int64_t daily_wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 struct ScheduledJob {
   std::string asset_class;
   CronJob cron;
@@ -36,7 +31,7 @@ Result<RunSignalsBody> run_job(DailyJobsSelf* self, const std::string& asset_cla
                                std::optional<int64_t> day, int64_t data_ms) {
   auto& st = self->state;
   uint64_t last_seq = 0;
-  auto body = st.spec.runner->run(asset_class, data_ms, day, daily_wall_ms(), last_seq);
+  auto body = st.spec.runner->run(asset_class, data_ms, day, st.spec.clock->now_ms(), last_seq);
   if (last_seq) caf::anon_send(st.spec.events, events_atom::value, last_seq);
   return body;
 }
@@ -47,13 +42,13 @@ void arm(DailyJobsSelf* self) {
   int64_t next = kNeverMs;
   for (const ScheduledJob& j : st.jobs) next = std::min(next, j.next_ms);
   if (next == kNeverMs) return;
-  const int64_t delay = std::max<int64_t>(next - daily_wall_ms(), 0);
+  const int64_t delay = std::max<int64_t>(next - st.spec.clock->now_ms(), 0);
   self->delayed_send(self, std::chrono::milliseconds(delay), cron_tick_atom::value, ++st.timer);
 }
 
 void fire_due(DailyJobsSelf* self) {
   auto& st = self->state;
-  const int64_t now = daily_wall_ms();
+  const int64_t now = st.spec.clock->now_ms();
   for (ScheduledJob& j : st.jobs) {
     if (j.next_ms > now) continue;
     j.next_ms = j.cron.next_after(now);
@@ -77,6 +72,7 @@ void fire_due(DailyJobsSelf* self) {
 DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
   auto& st = self->state;
   st.spec = std::move(spec);
+  if (!st.spec.clock) st.spec.clock = system_clock_ptr();
   const BreakoutConfig& cfg = st.spec.runner->config();
   st.calendar = MarketCalendar::with_holidays(cfg.holidays);
   struct Plan { const BreakoutParams* p; const char* expr; const char* tz; bool cal; };
@@ -89,7 +85,7 @@ DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec
       continue;
     }
     ScheduledJob j{plan.p->asset_class, std::move(*cron), plan.cal};
-    j.next_ms = j.cron.next_after(daily_wall_ms());
+    j.next_ms = j.cron.next_after(st.spec.clock->now_ms());
     st.jobs.push_back(std::move(j));
   }
   arm(self);
@@ -100,7 +96,7 @@ DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec
       },
       [=](run_signals_atom, const std::string& asset_class, const std::string& date) -> caf::result<std::string> {
         std::optional<int64_t> day;
-        int64_t data_ms = self->state.spec.data_time(daily_wall_ms());
+        int64_t data_ms = self->state.spec.data_time(self->state.spec.clock->now_ms());
         if (!date.empty()) {
           auto d = parse_civil_date(date);
           if (!d) return to_caf_error(d.error());
@@ -117,6 +113,7 @@ DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec
 }  // namespace
 
 DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec) {
+  if (!spec.detached) return sys.spawn(daily_jobs_impl, std::move(spec));
   return sys.spawn<caf::detached>(daily_jobs_impl, std::move(spec));
 }
 

@@ -21,15 +21,11 @@ namespace {
 // bounded by its own timeout on top).
 constexpr int64_t kFinalDrainMs = 10'000;
 
-int64_t wall_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 struct DelivererState {
   // Constant after construction.
   std::shared_ptr<storage::Store> store;  // keeps the outbox alive
   std::shared_ptr<notify::Deliverer> core;
+  ClockPtr clock;
   // Changed by the handlers (one thread: the actor's own).
   int64_t wake_at = INT64_MAX;  // the one live timer's target; INT64_MAX: none
   bool drain_queued = false;    // a (wake) to self is in the mailbox
@@ -40,13 +36,15 @@ struct DelivererState {
 
 DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
                                               std::shared_ptr<storage::Store> store,
-                                              std::shared_ptr<notify::Deliverer> core) {
+                                              std::shared_ptr<notify::Deliverer> core, ClockPtr clock) {
   auto st = std::make_shared<DelivererState>();
   st->store = std::move(store);
   st->core = std::move(core);
+  st->clock = std::move(clock);
+  st->act.clock = st->clock.get();
   auto drain = [self, st]() -> notify::DrainReport {
     st->act.touch();
-    const int64_t now = wall_now_ms();
+    const int64_t now = st->clock->now_ms();
     notify::DrainReport r = st->core->drain(now);
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
     if (r.delivered) spdlog::debug("notify: {} message(s) delivered", r.delivered);
@@ -79,12 +77,13 @@ DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
         drain();
       },
       // Before the node stops: deliver what can be delivered now.
-      [drain](sync_atom) {
-        const int64_t end = wall_now_ms() + kFinalDrainMs;
+      [st, drain](sync_atom) {
+        const Clock& clock = *st->clock;
+        const int64_t end = clock.now_ms() + kFinalDrainMs;
         for (;;) {
           const notify::DrainReport r = drain();
-          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= wall_now_ms();
-          if (r.delivered == 0 || !more_now || wall_now_ms() >= end) break;
+          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= clock.now_ms();
+          if (r.delivered == 0 || !more_now || clock.now_ms() >= end) break;
         }
         return true;
       },

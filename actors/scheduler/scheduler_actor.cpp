@@ -9,16 +9,12 @@ namespace tn {
 
 namespace {
 
-int64_t scheduler_wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 struct SchedulerState {
   std::shared_ptr<CheckScheduler> core;
   std::vector<CheckTarget> fetchers;
   int64_t interval_ms = 0;
   std::shared_ptr<storage::Store> store;
+  ClockPtr clock;
   bool started = false;
   bool ready = true;      // replay pacing: the interval since the last check has passed
   uint64_t timer = 0;     // generation of the one live timer; older ticks are ignored
@@ -42,7 +38,7 @@ void pump(SchedulerSelf* self) {
   auto& st = self->state;
   if (!st.started) return;
   while (st.ready) {
-    const int64_t now = scheduler_wall_ms();
+    const int64_t now = st.clock->now_ms();
     auto check = st.core->next_check(now);
     if (!check) break;
     for (size_t i = 0; i < check->size(); ++i) self->send(st.fetchers[i], std::move((*check)[i]));
@@ -52,7 +48,7 @@ void pump(SchedulerSelf* self) {
       return;
     }
   }
-  const int64_t now = scheduler_wall_ms();
+  const int64_t now = st.clock->now_ms();
   const int64_t next = st.core->next_wakeup_ms(now);  // live only; replay: never
   if (next != kNeverMs && next != st.timer_at) arm(self, next - now, next);
 }
@@ -62,8 +58,10 @@ void pump(SchedulerSelf* self) {
 namespace {
 SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler> core,
                                              std::vector<CheckTarget> fetchers, int64_t interval_ms,
-                                             std::shared_ptr<storage::Store> store) {
+                                             std::shared_ptr<storage::Store> store, ClockPtr clock) {
   auto& st = self->state;
+  st.clock = std::move(clock);
+  st.act.clock = st.clock.get();
   st.core = std::move(core);
   st.fetchers = std::move(fetchers);
   st.interval_ms = interval_ms;
@@ -111,9 +109,9 @@ SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_pt
 
 SchedulerActor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
                                std::vector<CheckTarget> fetchers, int64_t interval_ms,
-                               std::shared_ptr<storage::Store> store) {
+                               std::shared_ptr<storage::Store> store, ClockPtr clock) {
   return sys.spawn(scheduler_impl, std::move(core), std::move(fetchers), interval_ms,
-                   std::move(store));
+                   std::move(store), std::move(clock));
 }
 
 }  // namespace tn
