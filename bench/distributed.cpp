@@ -105,7 +105,7 @@ caf::behavior feeder(caf::event_based_actor* self, uint32_t id, caf::actor indic
 }
 
 caf::actor_system_config& base_config(caf::actor_system_config& c) {
-  c.add_message_types<caf::id_block::tn>();
+  add_tn_types(c);
   c.load<caf::io::middleman>();
   // As `tradernode run` (node_run.cpp): idle workers block and wake at once,
   // where work stealing's back-off sleeps add a latency floor.
@@ -117,7 +117,9 @@ caf::actor_system_config& base_config(caf::actor_system_config& c) {
 // exit for the actor system to end).
 std::pair<caf::actor, caf::actor> start_data_side(caf::actor_system& sys, caf::actor to, uint32_t id, uint64_t windows,
                            uint32_t bars, uint32_t credit) {
-  auto ind = sys.spawn(indicator_actor, std::vector<int32_t>(kStreams, 20), to);
+  // The sink (local or remote) is dynamically typed; it takes the snapshots.
+  auto ind = caf::actor_cast<caf::actor>(
+      sys.spawn(indicator_actor, std::vector<int32_t>(kStreams, 20), caf::actor_cast<SnapshotSink>(to)));
   auto f = sys.spawn(feeder, id, ind, windows, bars, credit);
   caf::scoped_actor self{sys};
   self->request(to, std::chrono::seconds(10), join_atom::value, id, f).receive([](bool) {}, [](caf::error&) {});

@@ -239,7 +239,7 @@ Run pipeline_latency(bool durable, uint32_t credit, int64_t interval_ms, const s
 // As `tradernode run` (tools/node_run.cpp): the sharing scheduler and
 // `threads` workers ([node] threads; 0: one per core).
 void configure(caf::actor_system_config& c, uint32_t threads) {
-  c.add_message_types<caf::id_block::tn>();
+  add_tn_types(c);
   c.set("scheduler.policy", caf::atom("sharing"));
   if (const char* p = std::getenv("TN_BENCH_POLICY"))  // TN_BENCH_POLICY=stealing to compare
     c.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));

@@ -131,7 +131,7 @@ PipeResult run_pipeline(caf::actor_system& sys, std::vector<std::unique_ptr<BarS
   if (auto rr = run_to_end(sys, p))
     r.run = std::move(rr.value());
   else
-    std::fprintf(stderr, "pipeline failed: %s\n", rr.error().message.c_str());
+    std::fprintf(stderr, "pipeline failed: %s\n", rr.error().to_string().c_str());
   r.seconds = secs(t0);
   const auto c1 = cpu_seconds();
   r.cpu_user = c1.first - c0.first, r.cpu_sys = c1.second - c0.second;
@@ -204,7 +204,7 @@ std::vector<std::unique_ptr<BarSource>> series_sources(const std::vector<std::ve
 
 caf::actor_system_config& caf_config() {
   static caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::tn>();
+  add_tn_types(cfg);
   if (const char* p = std::getenv("TN_BENCH_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(caf::string_view{p, std::strlen(p)}));
   // As `tradernode backtest`: one scheduler thread per core; TN_BENCH_THREADS=N to compare.

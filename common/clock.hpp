@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <memory>
 
 namespace tn {
 
@@ -41,6 +42,14 @@ class SystemClock final : public Clock {
     return clock;
   }
 };
+
+// How a clock is handed to an actor: shared, because a detached actor may
+// outlive the code that spawned it. A ManualClock is shared with whoever
+// made it (a test); the system clock is a static that nobody owns.
+using ClockPtr = std::shared_ptr<const Clock>;
+inline ClockPtr system_clock_ptr() {
+  return ClockPtr(ClockPtr(), &SystemClock::instance());  // aliasing: no owner, no delete
+}
 
 // Test and simulation time: moves only when told. Atomic because an actor
 // test reads it from CAF worker threads while the test thread advances it.

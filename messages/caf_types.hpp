@@ -7,8 +7,10 @@
 #include <caf/all.hpp>
 
 #include <cstring>
+#include <string>
 #include <type_traits>
 
+#include "common/error.hpp"
 #include "messages/events.hpp"
 #include "messages/internal.hpp"
 #include "messages/market.hpp"
@@ -29,6 +31,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(tn, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tn, (tn::CheckRequest))
   CAF_ADD_TYPE_ID(tn, (tn::OrderResults))
 CAF_END_TYPE_ID_BLOCK(tn)
+
+// Our error codes are a CAF error category: caf::make_error(Errc, message)
+// gives a caf::error that keeps the code and the message, within a node and
+// across the cluster (CAF serializes the code, the category and the message).
+CAF_ERROR_CODE_ENUM(tn::Errc, "tn")
 
 namespace tn {
 
@@ -185,5 +192,35 @@ static_assert(caf::has_type_id<EventDraft>::value);
 static_assert(caf::has_type_id<PlaceOrders>::value);
 static_assert(caf::has_type_id<OrderResults>::value);
 static_assert(caf::has_type_id<CheckRequest>::value);
+
+// -- errors across actors ------------------------------------------------
+// A handler answers an Error as to_caf_error(e); whoever gets the answer
+// reads it back with from_caf_error, code and message as they were sent.
+
+inline caf::error to_caf_error(const Error& e) { return caf::make_error(e.code, e.message); }
+
+// Ours as they were sent; CAF's own (a request timing out, a receiver that
+// died) as Errc::timeout or Errc::internal, worded by CAF.
+inline Error from_caf_error(caf::actor_system& sys, const caf::error& e) {
+  if (e.category() == caf::atom("tn")) {
+    const caf::message& ctx = e.context();
+    return Error{static_cast<Errc>(e.code()),
+                 ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0) : std::string()};
+  }
+  const bool timed_out = e.category() == caf::atom("system") &&
+                         e.code() == static_cast<uint8_t>(caf::sec::request_timeout);
+  return Error{timed_out ? Errc::timeout : Errc::internal, sys.render(e)};
+}
+
+// Every actor system of the project: the message types, and how to word
+// our errors (actor_system::render: "storage full: ledger full: ...", as
+// Error::to_string).
+inline void add_tn_types(caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::tn>();
+  cfg.add_error_category(caf::atom("tn"), [](uint8_t code, caf::atom_value, const caf::message& ctx) {
+    Error e{static_cast<Errc>(code), ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0) : ""};
+    return e.to_string();
+  });
+}
 
 }  // namespace tn

@@ -30,7 +30,7 @@ int64_t wall_ns() {
 }
 
 // Prints progress on a terminal (at most a few times a second).
-caf::behavior progress_printer(caf::event_based_actor*) {
+ProgressSink::behavior_type progress_printer(ProgressSink::pointer) {
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   return {
       [=](const Progress& p) {
@@ -92,7 +92,7 @@ int run_backtest(const BacktestOptions& opt) {
   }
 
   caf::actor_system_config caf_cfg;
-  caf_cfg.add_message_types<caf::id_block::tn>();
+  add_tn_types(caf_cfg);
   set_worker_threads(caf_cfg, cfg.threads);
   caf::actor_system sys{caf_cfg};
 
@@ -115,7 +115,7 @@ int run_backtest(const BacktestOptions& opt) {
   if (auto r = run_to_end(sys, p))
     result = std::move(r.value());
   else
-    code = fail(1, "backtest stopped: " + r.error().message);
+    code = fail(1, "backtest stopped: " + r.error().to_string());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spec.progress) std::fprintf(stderr, "\r%60s\r", "");
 

@@ -33,14 +33,10 @@ caf::expected<caf::actor> connect(caf::actor_system& sys, const ClusterConfig& c
 }
 
 // A refusal that retrying cannot mend (not a configured peer, another
-// layout: the gateway's own answers) ends the data node. Anything else (the
-// shard still served by our old link, a gateway stopping, a timeout) is
-// retried with backoff.
-bool permanent(const std::string& why) {
-  for (const char* p : {"cluster.peers", "shard_count =", "fingerprint differs"})
-    if (why.find(p) != std::string::npos) return true;
-  return false;
-}
+// layout: the gateway answers Errc::rejected) ends the data node. Anything
+// else (the shard still served by our old link: Errc::busy; a gateway
+// stopping, a timeout) is retried with backoff.
+bool permanent(const Error& why) { return why.code == Errc::rejected; }
 
 }  // namespace
 
@@ -61,7 +57,7 @@ void prepare_cluster_system(caf::actor_system_config& caf_cfg, const Config& cfg
 }
 
 Result<uint16_t> start_gateway(caf::actor_system& sys, const Config& cfg, Pipeline& p) {
-  p.gateway = spawn_gateway(sys, p.fetchers, cfg.cluster.peers, fingerprint_of(cfg));
+  p.gateway = spawn_gateway(sys, p.shard_links, cfg.cluster.peers, fingerprint_of(cfg));
   const ClusterConfig& c = cfg.cluster;
   // reuse_addr: a restarted trading node binds again at once (TIME_WAIT).
   auto port = c.tls ? caf::openssl::publish(p.gateway, c.listen_port, c.listen_host.c_str(), true)
@@ -70,7 +66,7 @@ Result<uint16_t> start_gateway(caf::actor_system& sys, const Config& cfg, Pipeli
     return make_error(Errc::io, "cluster: cannot listen on " + c.listen_host + ":" +
                                     std::to_string(c.listen_port) + ": " + sys.render(port.error()));
   spdlog::info("cluster: trading node listening on {}:{}{} for {} shard(s), peers: {}", c.listen_host,
-               *port, c.tls ? " (TLS)" : "", p.fetchers.size(), fmt::join(c.peers, ", "));
+               *port, c.tls ? " (TLS)" : "", p.shard_links.size(), fmt::join(c.peers, ", "));
   return *port;
 }
 
@@ -131,18 +127,18 @@ int run_data_node(const Config& cfg) {
     }
     int64_t resume = INT64_MIN;
     caf::actor link;
-    std::string refused;
+    Error refused;
     self->request(*gw, std::chrono::seconds(10), join_atom::value, cfg.node_name, c.shard_index,
                   c.shard_count, fp)
         .receive([&](int64_t r, caf::actor l) { resume = r, link = std::move(l); },
-                 [&](caf::error& e) { refused = sys.render(e); });
+                 [&](caf::error& e) { refused = from_caf_error(sys, e); });
     if (!link) {
       if (permanent(refused)) {
-        spdlog::error("cluster: the trading node refused this data node: {}", refused);
+        spdlog::error("cluster: the trading node refused this data node: {}", refused.message);
         code = 1;
         break;
       }
-      spdlog::warn("cluster: join failed ({}); retrying", refused);
+      spdlog::warn("cluster: join failed ({}); retrying", refused.message);
       wait(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(c.retry_max_ms));
       continue;
@@ -150,7 +146,8 @@ int run_data_node(const Config& cfg) {
     auto loaded = live ? load_live(cfg, c.shard_count, resume) : load_replay(cfg, c.shard_count, resume);
     if (!loaded) { spdlog::error("{}", loaded.error().message); code = 2; break; }
     auto reader = loaded->readers.at(c.shard_index);
-    auto indicator = sys.spawn(indicator_actor, periods, link);
+    // The link came over the network as a caf::actor (actors.hpp): it takes snapshots.
+    auto indicator = sys.spawn(indicator_actor, periods, caf::actor_cast<SnapshotSink>(link));
     auto fetcher = live ? sys.spawn<caf::detached>(check_fetcher_actor, reader, indicator, streams, store, events)
                         : sys.spawn(check_fetcher_actor, reader, indicator, streams, store, events);
     auto saw_last = std::make_shared<std::atomic<bool>>(false);
@@ -164,7 +161,9 @@ int run_data_node(const Config& cfg) {
       self->receive([&](caf::down_msg& m) { gone = m.source == link.address(); },
                     [&](stop_atom) { stopping = true; });
     self->demonitor(link);
-    for (const auto& a : {front, fetcher, indicator}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(fetcher, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(indicator, caf::exit_reason::user_shutdown);
     if (saw_last->load()) done = true;  // the trading node's run ended
     else if (!stopping) spdlog::warn("cluster: lost the trading node; reconnecting");
   }

@@ -15,18 +15,18 @@ constexpr auto kAskTimeout = std::chrono::seconds(5);
 constexpr uint64_t kReplayDefault = 1000, kReplayMax = 10000;
 
 // Asks an actor; its answer is msgpack bytes (see caf_types.hpp).
-template <class... Ts>
-Result<std::string> ask(const NodeControlContext& ctx, const caf::actor& who, Ts&&... xs) {
+template <class Handle, class... Ts>
+Result<std::string> ask(const NodeControlContext& ctx, const Handle& who, Ts&&... xs) {
   caf::scoped_actor self{*ctx.sys};
   Result<std::string> out = make_error(Errc::internal, "no answer");
   self->request(who, kAskTimeout, std::forward<Ts>(xs)...)
       .receive([&](std::string& bytes) { out = std::move(bytes); },
-               [&](caf::error& e) { out = make_error(Errc::internal, ctx.sys->render(e)); });
+               [&](caf::error& e) { out = from_caf_error(*ctx.sys, e); });
   return out;
 }
 
-template <class T>
-Result<T> ask_as(const NodeControlContext& ctx, const caf::actor& who, auto&&... xs) {
+template <class T, class Handle>
+Result<T> ask_as(const NodeControlContext& ctx, const Handle& who, auto&&... xs) {
   auto bytes = ask(ctx, who, std::forward<decltype(xs)>(xs)...);
   if (!bytes) return bytes.error();
   return decode<T>(*bytes);
@@ -67,7 +67,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   for (const auto& d : *outbox) b.outbox.push_back({d.channel, d.depth, d.oldest_queued_ms});
   if (ctx.pipeline->remote_shards) {  // a cluster's trading node: its data nodes
     b.role = "trading";
-    for (const auto& link : ctx.pipeline->fetchers)
+    for (const auto& link : ctx.pipeline->shard_links)
       if (auto v = ask_as<PeerStatus>(ctx, link, status_atom::value)) b.peers.push_back(*v);
   }
   return ok(req, encode(b));
@@ -137,7 +137,7 @@ ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest
   self->request(ctx.daily_jobs, std::chrono::seconds(60), run_signals_atom::value, cls->second,
                 date == req.args.end() ? std::string() : date->second)
       .receive([&](std::string& bytes) { out = ok(req, std::move(bytes)); },
-               [&](caf::error& e) { out = fail(req, ctx.sys->render(e)); });
+               [&](caf::error& e) { out = fail(req, from_caf_error(*ctx.sys, e).message); });
   return out;
 }
 

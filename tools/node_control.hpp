@@ -23,7 +23,7 @@ struct NodeControlContext {
   std::vector<std::string> stream_names;  // by stream id: "BTCUSDT:1d"
   int64_t started_ms = 0;
   std::function<void()> stop;  // begins the graceful stop
-  caf::actor daily_jobs;       // run-signals-now; null without [strategies.breakout.*]
+  DailyJobsActor daily_jobs;   // run-signals-now; null without [strategies.breakout.*]
   std::optional<notify::EmailOptions> email;  // the email channel when it is on
   std::string email_off;                      // else why it is off (for send-test-email)
 };

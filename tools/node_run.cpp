@@ -103,9 +103,9 @@ std::shared_ptr<notify::Deliverer> make_deliverer(const Config& cfg, const Chann
 // The universes' recorded daily CSVs are loaded once; a job sees the bars
 // closed by the replay's last decided check (node.resume_ms), or all of
 // them before the replay decided anything. No breakout table: no actor.
-Result<caf::actor> start_daily_jobs(caf::actor_system& sys, const Config& cfg,
+Result<DailyJobsActor> start_daily_jobs(caf::actor_system& sys, const Config& cfg,
                                     std::shared_ptr<storage::Store> store, caf::group events) {
-  if (!cfg.breakout.equity.enabled && !cfg.breakout.crypto.enabled) return caf::actor{};
+  if (!cfg.breakout.equity.enabled && !cfg.breakout.crypto.enabled) return DailyJobsActor{};
   auto loaded = std::make_shared<std::map<std::string, DailyUniverse>>();
   for (const BreakoutParams* p : {&cfg.breakout.equity, &cfg.breakout.crypto}) {
     if (!p->enabled) continue;
@@ -217,7 +217,7 @@ int run_node(const RunOptions& opt) {
     stop_cv.notify_all();
     caf::anon_send(p.scheduler, stop_atom::value);
     if (p.remote_shards)  // checks held for absent data nodes must not block the stop
-      for (const auto& link : p.fetchers) caf::anon_send(link, stop_atom::value);
+      for (const auto& link : p.shard_links) caf::anon_send(link, stop_atom::value);
   };
   signals.start();
 
@@ -263,7 +263,7 @@ int run_node(const RunOptions& opt) {
   if (auto r = run_to_end(sys, p))
     result = std::move(r.value());
   else
-    code = fail(1, "node stopped: " + r.error().message);
+    code = fail(1, "node stopped: " + r.error().to_string());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   BacktestSummary summary = summarize(result, seconds);
   std::vector<storage::EventLog::Draft> tail;

@@ -53,7 +53,7 @@ void SignalWatcher::finish() {
 }
 
 void configure_node_actor_system(caf::actor_system_config& caf_cfg, const Config& cfg) {
-  caf_cfg.add_message_types<caf::id_block::tn>();
+  add_tn_types(caf_cfg);  // our message types and error category
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   set_worker_threads(caf_cfg, cfg.threads);
   if (cfg.cluster.role == "trading" || cfg.cluster.role == "data") prepare_cluster_system(caf_cfg, cfg);

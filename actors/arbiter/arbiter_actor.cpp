@@ -3,9 +3,9 @@
 // orders with the executor as one batch (one ledger commit) and waiting for
 // the results before the next instant. Within the batch each BUY is sized
 // from the balance the orders before it leave (ArbiterCore::make_orders).
-#include <map>
 #include <optional>
 
+#include "actors/arbiter/window_join.hpp"
 #include "actors/pipeline.hpp"
 #include "common/stage_probe.hpp"
 #include "messages/codec.hpp"
@@ -19,20 +19,17 @@ struct ArbiterState {
   std::unique_ptr<ArbiterCore> core;
   storage::LedgerRules rules;  // the executor's, to size an instant's orders
   uint32_t shards = 1;
-  caf::actor executor, portfolio, progress;
+  ExecutorActor executor;
+  PortfolioActor portfolio;
+  ProgressSink progress;
   std::shared_ptr<storage::Store> store;
   caf::group events;
   // -- the run
-  std::vector<caf::actor> fetchers;  // by shard
-  caf::response_promise done;
+  std::vector<FeederActor> fetchers;  // by shard
+  caf::typed_response_promise<RunResult> done;
   Book book;
   PauseMode pause = PauseMode::running;
-  std::map<uint64_t, std::vector<SignalWindow>> pending;  // window -> shard parts
-  // Per shard: the window it sends next (unknown until its first part) and
-  // whether it has sent its last. A window is complete when every shard
-  // that expects it has delivered it.
-  std::vector<std::optional<uint64_t>> expect;
-  std::vector<bool> finished;
+  WindowJoin join;                     // the shards' parts until a window is complete
   std::vector<uint32_t> contributors;  // shards in the window being decided
   bool busy = false;
   RunResult result;
@@ -47,7 +44,7 @@ struct ArbiterState {
   static inline const char* name = "arbiter";
 };
 
-using Self = caf::stateful_actor<ArbiterState>;
+using Self = ArbiterActor::stateful_base<ArbiterState>;
 
 void decide_next(Self* self);
 void start_window(Self* self, std::vector<SignalWindow> parts);
@@ -58,30 +55,24 @@ void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   auto seqs = self->state.store->events().append_batch(drafts);
   if (!seqs) {
     self->state.failed = true;
-    self->state.done.deliver(caf::make_error(caf::sec::runtime_error, seqs.error().to_string()));
+    self->state.done.deliver(to_caf_error(seqs.error()));
     return;
   }
-  self->send(self->state.events, events_atom::value, seqs->back());
-}
-
-bool all_finished(const ArbiterState& st) {
-  for (bool f : st.finished)
-    if (!f) return false;
-  return true;
+  caf::anon_send(self->state.events, events_atom::value, seqs->back());
 }
 
 void finish_window(Self* self) {
   auto& st = self->state;
   st.feed.window = st.window;
   st.feed.end_ms = st.end_ms;
-  st.feed.last = all_finished(st);
+  st.feed.last = st.join.all_finished();
   self->send(st.portfolio, std::move(st.feed));
   st.feed = PortfolioFeed{};
   ++st.result.windows;
   if (st.progress) self->send(st.progress, Progress{st.result.bars, st.end_ms});
   for (uint32_t shard : st.contributors) self->send(st.fetchers[shard], ack_atom::value, st.window);
   st.busy = false;
-  if (!all_finished(st)) {
+  if (!st.join.all_finished()) {
     try_advance(self);  // the next window may already be complete
     return;
   }
@@ -98,35 +89,17 @@ void finish_window(Self* self) {
       });
 }
 
-// Starts the lowest window every unfinished shard has either delivered or
-// announced it will skip; waits while any shard is still to be heard from.
+// Starts the next complete window (WindowJoin: lowest first, once every
+// shard that will send it has); one at a time.
 void try_advance(Self* self) {
   auto& st = self->state;
   if (st.busy || st.failed) return;
-  std::optional<uint64_t> k;
-  for (size_t s = 0; s < st.expect.size(); ++s) {
-    if (st.finished[s]) continue;
-    if (!st.expect[s]) return;  // no part from this shard yet
-    k = k ? std::min(*k, *st.expect[s]) : *st.expect[s];
-  }
-  if (!k) return;
-  auto it = st.pending.find(*k);
-  size_t want = 0;
-  for (size_t s = 0; s < st.expect.size(); ++s) want += !st.finished[s] && *st.expect[s] == *k;
-  if (it == st.pending.end() || it->second.size() < want) return;
-  auto parts = std::move(it->second);
-  st.pending.erase(it);
-  st.contributors.clear();
-  for (const SignalWindow& p : parts) {
-    st.contributors.push_back(p.shard);
-    if (p.last)
-      st.finished[p.shard] = true;
-    else
-      st.expect[p.shard] = p.next_window;
-  }
-  st.window = *k;
+  std::optional<JoinedWindow> w = st.join.next_ready();
+  if (!w) return;
+  st.contributors = std::move(w->contributors);
+  st.window = w->window;
   st.busy = true;
-  start_window(self, std::move(parts));
+  start_window(self, std::move(w->parts));
 }
 
 // Places the instant's orders as one batch; its signal events go with it
@@ -218,10 +191,11 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
 
 }  // namespace
 
-caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, caf::actor executor,
-                                 caf::actor portfolio, std::shared_ptr<storage::Store> store,
-                                 caf::group events, caf::actor progress, PauseMode pause,
-                                 storage::LedgerRules rules) {
+ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards,
+                                               ExecutorActor executor, PortfolioActor portfolio,
+                                               std::shared_ptr<storage::Store> store, caf::group events,
+                                               ProgressSink progress, PauseMode pause,
+                                               storage::LedgerRules rules) {
   auto& st = self->state;
   st.pause = pause;
   st.rules = rules;
@@ -233,12 +207,11 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
   st.events = events;
   st.progress = progress;
   return {
-      [=](run_atom, std::vector<caf::actor> fetchers) -> caf::result<RunResult> {
+      [=](run_atom, std::vector<FeederActor> fetchers) -> caf::result<RunResult> {
         auto& s = self->state;
         s.fetchers = std::move(fetchers);
-        s.expect.assign(s.fetchers.size(), std::nullopt);
-        s.finished.assign(s.fetchers.size(), false);
-        s.done = self->make_response_promise();
+        s.join.reset(static_cast<uint32_t>(s.fetchers.size()));
+        s.done = self->make_response_promise<RunResult>();
         self->request(s.executor, std::chrono::seconds(30), balances_atom::value)
             .await([=](BalancesView& b) {
               self->state.book.quote = b.quote;
@@ -251,23 +224,21 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
         auto& s = self->state;
         s.act.touch();
         probe::mark(probe::arbiter_part, w.window);
-        if (w.shard >= s.expect.size()) return;  // not a shard of this run
-        if (!s.expect[w.shard]) s.expect[w.shard] = w.window;  // its first part
-        s.pending[w.window].push_back(std::move(w));
+        if (!s.join.add(std::move(w))) return;  // not a shard of this run
         try_advance(self);
       },
       // Takes effect from the next instant planned: an order of the instant
       // being placed completes (decisions are finished or abandoned whole).
       // The answer (the mode, as msgpack) tells the control endpoint it is
       // in force, so the control.action event it logs comes after it.
-      [=](pause_atom, const std::string& mode) {
+      [=](pause_atom, const std::string& mode) -> std::string {
         auto& p = self->state.pause;
         p = mode == pause_mode::paused         ? PauseMode::paused
             : mode == pause_mode::entries_only ? PauseMode::entries_only
                                                : PauseMode::running;
         return encode(mode);
       },
-      [=](status_atom) {
+      [=](status_atom) -> std::string {
         const auto& s = self->state;
         ArbiterStats a;
         a.pause_mode = s.pause == PauseMode::paused         ? pause_mode::paused
@@ -283,10 +254,10 @@ caf::behavior arbiter_actor_impl(Self* self, ArbiterCore core, uint32_t shards, 
   };
 }
 
-caf::actor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
-                         caf::actor executor, caf::actor portfolio,
-                         std::shared_ptr<storage::Store> store, caf::group events,
-                         caf::actor progress, PauseMode pause, storage::LedgerRules rules) {
+ArbiterActor spawn_arbiter(caf::actor_system& sys, ArbiterCore core, uint32_t shards,
+                           ExecutorActor executor, PortfolioActor portfolio,
+                           std::shared_ptr<storage::Store> store, caf::group events,
+                           ProgressSink progress, PauseMode pause, storage::LedgerRules rules) {
   return sys.spawn(arbiter_actor_impl, std::move(core), shards, executor, portfolio,
                    std::move(store), events, progress, pause, rules);
 }

@@ -17,16 +17,19 @@
 
 namespace tn {
 
-using run_signals_atom = caf::atom_constant<caf::atom("runsignals")>;
-
 struct DailyJobsSpec {
   std::shared_ptr<DailyRunner> runner;
   caf::group events;  // told after each job that appended events
   // The time the series are cut at for a job running now (replay: the
   // replay's last decided bar close; live: now). Called on the actor's thread.
   std::function<int64_t(int64_t wall_ms)> data_time;
+  // "Now" for the cron fires and the jobs' clock time.
+  ClockPtr clock = system_clock_ptr();
+  // Off the pipeline's threads in a node. An actor test turns it off so
+  // CAF's test coordinator runs the actor like any other, step by step.
+  bool detached = true;
 };
 
-caf::actor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);
+DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec);
 
 }  // namespace tn

@@ -13,8 +13,6 @@ namespace tn {
 
 namespace {
 
-using cron_tick_atom = caf::atom_constant<caf::atom("crontick")>;
-
 struct ScheduledJob {
   std::string asset_class;
   CronJob cron;
@@ -29,14 +27,14 @@ struct DailyJobsState {
   uint64_t timer = 0;  // generation of the one live timer; older ticks are ignored
   static inline const char* name = "daily_jobs";
 };
-using DailyJobsSelf = caf::stateful_actor<DailyJobsState>;
+using DailyJobsSelf = DailyJobsActor::stateful_base<DailyJobsState>;
 
 Result<RunSignalsBody> run_job(DailyJobsSelf* self, const std::string& asset_class,
                                std::optional<int64_t> day, int64_t data_ms) {
   auto& st = self->state;
   uint64_t last_seq = 0;
-  auto body = st.spec.runner->run(asset_class, data_ms, day, wall_clock_ms(), last_seq);
-  if (last_seq) self->send(st.spec.events, events_atom::value, last_seq);
+  auto body = st.spec.runner->run(asset_class, data_ms, day, st.spec.clock->now_ms(), last_seq);
+  if (last_seq) caf::anon_send(st.spec.events, events_atom::value, last_seq);
   return body;
 }
 
@@ -46,13 +44,13 @@ void arm(DailyJobsSelf* self) {
   int64_t next = kNeverMs;
   for (const ScheduledJob& j : st.jobs) next = std::min(next, j.next_ms);
   if (next == kNeverMs) return;
-  const int64_t delay = std::max<int64_t>(next - wall_clock_ms(), 0);
+  const int64_t delay = std::max<int64_t>(next - st.spec.clock->now_ms(), 0);
   self->delayed_send(self, std::chrono::milliseconds(delay), cron_tick_atom::value, ++st.timer);
 }
 
 void fire_due(DailyJobsSelf* self) {
   auto& st = self->state;
-  const int64_t now = wall_clock_ms();
+  const int64_t now = st.spec.clock->now_ms();
   for (ScheduledJob& j : st.jobs) {
     if (j.next_ms > now) continue;
     j.next_ms = j.cron.next_after(now);
@@ -73,9 +71,10 @@ void fire_due(DailyJobsSelf* self) {
   arm(self);
 }
 
-caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
+DailyJobsActor::behavior_type daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
   auto& st = self->state;
   st.spec = std::move(spec);
+  if (!st.spec.clock) st.spec.clock = system_clock_ptr();
   const BreakoutConfig& cfg = st.spec.runner->config();
   st.calendar = MarketCalendar::with_holidays(cfg.holidays);
   struct Plan { const BreakoutParams* p; const char* expr; const char* tz; bool cal; };
@@ -88,7 +87,7 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
       continue;
     }
     ScheduledJob j{plan.p->asset_class, std::move(*cron), plan.cal};
-    j.next_ms = j.cron.next_after(wall_clock_ms());
+    j.next_ms = j.cron.next_after(st.spec.clock->now_ms());
     st.jobs.push_back(std::move(j));
   }
   arm(self);
@@ -99,15 +98,15 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
       },
       [=](run_signals_atom, const std::string& asset_class, const std::string& date) -> caf::result<std::string> {
         std::optional<int64_t> day;
-        int64_t data_ms = self->state.spec.data_time(wall_clock_ms());
+        int64_t data_ms = self->state.spec.data_time(self->state.spec.clock->now_ms());
         if (!date.empty()) {
           auto d = parse_civil_date(date);
-          if (!d) return caf::make_error(caf::sec::invalid_argument, d.error().message);
+          if (!d) return to_caf_error(d.error());
           day = days_from_civil(*d);
           data_ms = (*day + 1) * kDayMs;  // the data up to the end of that day
         }
         auto r = run_job(self, asset_class, day, data_ms);
-        if (!r) return caf::make_error(caf::sec::invalid_argument, r.error().message);
+        if (!r) return to_caf_error(r.error());
         return encode(*r);
       },
   };
@@ -115,7 +114,8 @@ caf::behavior daily_jobs_impl(DailyJobsSelf* self, DailyJobsSpec spec) {
 
 }  // namespace
 
-caf::actor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec) {
+DailyJobsActor spawn_daily_jobs(caf::actor_system& sys, DailyJobsSpec spec) {
+  if (!spec.detached) return sys.spawn(daily_jobs_impl, std::move(spec));
   return sys.spawn<caf::detached>(daily_jobs_impl, std::move(spec));
 }
 

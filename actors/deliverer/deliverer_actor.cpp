@@ -26,6 +26,7 @@ struct DelivererState {
   // Constant after construction.
   std::shared_ptr<storage::Store> store;  // keeps the outbox alive
   std::shared_ptr<notify::Deliverer> core;
+  ClockPtr clock;
   // Changed by the handlers (one thread: the actor's own).
   int64_t wake_at = INT64_MAX;  // the one live timer's target; INT64_MAX: none
   bool drain_queued = false;    // a (wake) to self is in the mailbox
@@ -34,14 +35,17 @@ struct DelivererState {
 
 }  // namespace
 
-caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                              std::shared_ptr<notify::Deliverer> core) {
+DelivererActor::behavior_type deliverer_actor(DelivererActor::pointer self,
+                                              std::shared_ptr<storage::Store> store,
+                                              std::shared_ptr<notify::Deliverer> core, ClockPtr clock) {
   auto st = std::make_shared<DelivererState>();
   st->store = std::move(store);
   st->core = std::move(core);
+  st->clock = std::move(clock);
+  st->act.clock = st->clock.get();
   auto drain = [self, st]() -> notify::DrainReport {
     st->act.touch();
-    const int64_t now = wall_clock_ms();
+    const int64_t now = st->clock->now_ms();
     notify::DrainReport r = st->core->drain(now);
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
     if (r.delivered) spdlog::debug("notify: {} message(s) delivered", r.delivered);
@@ -74,12 +78,13 @@ caf::behavior deliverer_actor(caf::event_based_actor* self, std::shared_ptr<stor
         drain();
       },
       // Before the node stops: deliver what can be delivered now.
-      [drain](sync_atom) {
-        const int64_t end = wall_clock_ms() + kFinalDrainMs;
+      [st, drain](sync_atom) {
+        const Clock& clock = *st->clock;
+        const int64_t end = clock.now_ms() + kFinalDrainMs;
         for (;;) {
           const notify::DrainReport r = drain();
-          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= wall_clock_ms();
-          if (r.delivered == 0 || !more_now || wall_clock_ms() >= end) break;
+          const bool more_now = r.next_wake_ms >= 0 && r.next_wake_ms <= clock.now_ms();
+          if (r.delivered == 0 || !more_now || clock.now_ms() >= end) break;
         }
         return true;
       },

@@ -10,8 +10,9 @@
 
 namespace tn {
 
-caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<WindowPlanner> planner,
-                            caf::actor indicator, uint32_t credit) {
+FetcherActor::behavior_type fetcher_actor(FetcherActor::pointer self,
+                                          std::shared_ptr<WindowPlanner> planner,
+                                          IndicatorActor indicator, uint32_t credit) {
   auto act = std::make_shared<Activity>();
   auto send_one = [=]() -> bool {
     act->touch();
@@ -37,9 +38,10 @@ caf::behavior fetcher_actor(caf::event_based_actor* self, std::shared_ptr<Window
   };
 }
 
-caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<CheckAnswerer> source,
-                                  caf::actor indicator, std::vector<StreamMeta> streams,
-                                  std::shared_ptr<storage::Store> store, caf::group events) {
+CheckFetcherActor::behavior_type check_fetcher_actor(CheckFetcherActor::pointer self,
+                                                    std::shared_ptr<CheckAnswerer> source,
+                                                    IndicatorActor indicator, std::vector<StreamMeta> streams,
+                                                    std::shared_ptr<storage::Store> store, caf::group events) {
   auto act = std::make_shared<Activity>();
   return {
       [=](const CheckRequest& req) {
@@ -53,7 +55,7 @@ caf::behavior check_fetcher_actor(caf::event_based_actor* self, std::shared_ptr<
           drafts.push_back({topic::data_error, encode(e), req.now_ms * 1'000'000});
         }
         if (drafts.empty()) return;
-        if (auto seqs = store->events().append_batch(drafts)) self->send(events, events_atom::value, seqs->back());
+        if (auto seqs = store->events().append_batch(drafts)) caf::anon_send(events, events_atom::value, seqs->back());
       },
       [=](health_atom) { return health_of(self, "fetcher", *act); },
   };

@@ -5,8 +5,8 @@
 
 namespace tn {
 
-caf::behavior indicator_actor(caf::event_based_actor* self, std::vector<int32_t> ma_periods,
-                              caf::actor next) {
+IndicatorActor::behavior_type indicator_actor(IndicatorActor::pointer self,
+                                              std::vector<int32_t> ma_periods, SnapshotSink next) {
   auto core = std::make_shared<IndicatorCore>(ma_periods);
   auto act = std::make_shared<Activity>();
   return {

@@ -11,7 +11,7 @@
 namespace tn {
 
 caf::behavior notifier_actor(caf::event_based_actor* self, std::shared_ptr<storage::Store> store,
-                             caf::group events, uint64_t first_seq, caf::actor deliverer) {
+                             caf::group events, uint64_t first_seq, DelivererActor deliverer) {
   self->join(events);
   auto next = std::make_shared<uint64_t>(first_seq);
   auto act = std::make_shared<Activity>();

@@ -8,11 +8,11 @@
 
 namespace tn {
 
-caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                              std::string quote, Amount quote_balance, std::vector<OrderResult> history,
-                              int64_t status_interval_ms,
-                              int64_t equity_interval_ms, std::shared_ptr<storage::Store> store,
-                              caf::group events) {
+PortfolioActor::behavior_type portfolio_actor(PortfolioActor::pointer self,
+                                              std::vector<StreamMeta> streams, std::string quote,
+                                              Amount quote_balance, std::vector<OrderResult> history,
+                                              int64_t status_interval_ms, int64_t equity_interval_ms,
+                                              std::shared_ptr<storage::Store> store, caf::group events) {
   auto core = std::make_shared<PortfolioCore>(std::move(streams), quote, quote_balance,
                                               status_interval_ms, equity_interval_ms);
   for (const OrderResult& r : history) core->apply_fill(r);
@@ -28,11 +28,11 @@ caf::behavior portfolio_actor(caf::event_based_actor* self, std::vector<StreamMe
           drafts.push_back({topic::portfolio_status, encode(st), st.time_ms * 1'000'000});
         if (drafts.empty()) return;
         auto seqs = store->events().append_batch(drafts);
-        if (seqs) self->send(events, events_atom::value, seqs->back());
+        if (seqs) caf::anon_send(events, events_atom::value, seqs->back());
         // A status that cannot be logged is lost to subscribers but changes
         // nothing in the ledger; the next one will say the same.
       },
-      [=](report_atom) {
+      [=](report_atom) -> RunResult {
         RunResult r;
         r.equity = core->equity();
         r.final_equity = core->total_value();

@@ -10,13 +10,12 @@ namespace tn {
 
 namespace {
 
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-
 struct SchedulerState {
   std::shared_ptr<CheckScheduler> core;
-  std::vector<caf::actor> fetchers;
+  std::vector<CheckTarget> fetchers;
   int64_t interval_ms = 0;
   std::shared_ptr<storage::Store> store;
+  ClockPtr clock;
   bool started = false;
   bool ready = true;      // replay pacing: the interval since the last check has passed
   uint64_t timer = 0;     // generation of the one live timer; older ticks are ignored
@@ -25,7 +24,7 @@ struct SchedulerState {
   static inline const char* name = "scheduler";
 };
 
-using SchedulerSelf = caf::stateful_actor<SchedulerState>;
+using SchedulerSelf = SchedulerActor::stateful_base<SchedulerState>;
 
 void arm(SchedulerSelf* self, int64_t delay_ms, int64_t at_ms) {
   auto& st = self->state;
@@ -40,7 +39,7 @@ void pump(SchedulerSelf* self) {
   auto& st = self->state;
   if (!st.started) return;
   while (st.ready) {
-    const int64_t now = wall_clock_ms();
+    const int64_t now = st.clock->now_ms();
     auto check = st.core->next_check(now);
     if (!check) break;
     for (size_t i = 0; i < check->size(); ++i) self->send(st.fetchers[i], std::move((*check)[i]));
@@ -50,7 +49,7 @@ void pump(SchedulerSelf* self) {
       return;
     }
   }
-  const int64_t now = wall_clock_ms();
+  const int64_t now = st.clock->now_ms();
   const int64_t next = st.core->next_wakeup_ms(now);  // live only; replay: never
   if (next != kNeverMs && next != st.timer_at) arm(self, next - now, next);
 }
@@ -58,10 +57,12 @@ void pump(SchedulerSelf* self) {
 }  // namespace
 
 namespace {
-caf::behavior scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler> core,
-                             std::vector<caf::actor> fetchers, int64_t interval_ms,
-                             std::shared_ptr<storage::Store> store) {
+SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler> core,
+                                             std::vector<CheckTarget> fetchers, int64_t interval_ms,
+                                             std::shared_ptr<storage::Store> store, ClockPtr clock) {
   auto& st = self->state;
+  st.clock = std::move(clock);
+  st.act.clock = st.clock.get();
   st.core = std::move(core);
   st.fetchers = std::move(fetchers);
   st.interval_ms = interval_ms;
@@ -101,17 +102,17 @@ caf::behavior scheduler_impl(SchedulerSelf* self, std::shared_ptr<CheckScheduler
         self->state.ready = true;
         pump(self);
       },
-      [=](status_atom) { return encode(self->state.core->view()); },
+      [=](status_atom) -> std::string { return encode(self->state.core->view()); },
       [=](health_atom) { return health_of(self, "scheduler", self->state.act); },
   };
 }
 }  // namespace
 
-caf::actor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
-                           std::vector<caf::actor> fetchers, int64_t interval_ms,
-                           std::shared_ptr<storage::Store> store) {
+SchedulerActor spawn_scheduler(caf::actor_system& sys, std::shared_ptr<CheckScheduler> core,
+                               std::vector<CheckTarget> fetchers, int64_t interval_ms,
+                               std::shared_ptr<storage::Store> store, ClockPtr clock) {
   return sys.spawn(scheduler_impl, std::move(core), std::move(fetchers), interval_ms,
-                   std::move(store));
+                   std::move(store), std::move(clock));
 }
 
 }  // namespace tn

@@ -8,9 +8,9 @@
 
 namespace tn {
 
-caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta> streams,
-                           int64_t equity_interval_ms, uint32_t shard, caf::actor arbiter,
-                           std::shared_ptr<storage::Store> bar_log, caf::group events) {
+SignalActor::behavior_type signal_actor(SignalActor::pointer self, std::vector<StreamMeta> streams,
+                                        int64_t equity_interval_ms, uint32_t shard, ArbiterActor arbiter,
+                                        std::shared_ptr<storage::Store> bar_log, caf::group events) {
   std::vector<MaDistanceParams> params;
   std::vector<BarEventMeta> metas;
   for (const auto& s : streams) {
@@ -31,7 +31,7 @@ caf::behavior signal_actor(caf::event_based_actor* self, std::vector<StreamMeta>
           drafts.push_back({topic::market_bar, encode(e), e.close_time_ms * 1'000'000});
         if (drafts.empty()) return;
         if (auto seqs = bar_log->events().append_batch(drafts))
-          self->send(events, events_atom::value, seqs->back());
+          caf::anon_send(events, events_atom::value, seqs->back());
       },
       [=](health_atom) { return health_of(self, "signal", *act); },
   };

@@ -92,4 +92,10 @@ bool wait_status(const NodeSetup& n, Pred pred, std::chrono::milliseconds limit 
   return false;
 }
 
+// A run well under way: some hundred days of the five daily streams
+// checked (of about 1900), so a kill lands mid-run, not at its start.
+inline bool under_way(const nlohmann::json& s) {
+  return s.contains("signal_checks") && s["signal_checks"].get<uint64_t>() >= 500u;
+}
+
 }  // namespace tn::test

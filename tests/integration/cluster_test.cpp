@@ -84,13 +84,12 @@ BOOST_AUTO_TEST_CASE(a_killed_data_node_makes_its_shard_stale_and_its_return_res
   };
   BOOST_REQUIRE(wait_status(c.trading, both_up));
   BOOST_TEST(cluster_status(c.trading)["role"] == "trading");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  BOOST_REQUIRE(wait_status(c.trading, under_way));  // mid-run, not at its start
 
   d1->kill_now();  // SIGKILL mid-run: the link drops
   BOOST_REQUIRE(wait_status(c.trading, [](const nlohmann::json& s) {
-    return s["peers"][1]["state"] == "down" && s["peers"][1]["stale_checks"].get<int>() > 3;
+    return s["peers"][1]["state"] == "down" && s["peers"][1]["stale_checks"].get<int>() > 6;
   }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   d1 = std::make_unique<Guard>(start_node(c.data1));  // restarted: it rejoins
   BOOST_REQUIRE(wait_status(c.trading, [](const nlohmann::json& s) {
     return s["peers"][1]["state"] == "up" && s["peers"][1]["joins"] == 2;
@@ -209,7 +208,7 @@ BOOST_AUTO_TEST_CASE(a_restarted_trading_node_is_found_again_and_trades_as_if_un
     return s["peers"].size() == 2u && s["peers"][0]["state"] == "up" && s["peers"][1]["state"] == "up";
   };
   BOOST_REQUIRE(wait_status(c.trading, both_up));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  BOOST_REQUIRE(wait_status(c.trading, under_way));  // mid-run, not at its start
   tr->kill_now();  // SIGKILL: the data nodes lose it and retry
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   tr = std::make_unique<Guard>(start_node(c.trading));

@@ -94,6 +94,28 @@ inline void require_control(const NodeSetup& n, const Child& node) {
                                                           << ", its output:\n" << tail);
 }
 
+// Waits for `count` events whose type starts with `topic`, logged after seq
+// `after`, as a subscriber sees them (tradersub: the log first, then the
+// live stream); bounded by `limit`. Returns them as printed, fewer on a
+// timeout or when the node stopped first. No sleeping: tradersub blocks on
+// the stream.
+inline std::vector<nlohmann::json> wait_events(const NodeSetup& n, uint64_t after, const std::string& topic,
+                                               int count = 1,
+                                               std::chrono::milliseconds limit = std::chrono::seconds(60)) {
+  auto sub = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from",
+                          std::to_string(after + 1), "--topic", topic, "--count", std::to_string(count),
+                          "--timeout-ms", std::to_string(limit.count())},
+                         limit + std::chrono::seconds(10));
+  std::vector<nlohmann::json> out;
+  std::istringstream lines(sub.output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("seq")) out.push_back(std::move(j));
+  }
+  return out;
+}
+
 struct LoggedEvent {
   uint64_t seq = 0;
   std::string type;

@@ -64,10 +64,9 @@ BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
   const auto line = summary.output.substr(summary.output.find("{\"body\""));
   const uint64_t trades = nlohmann::json::parse(line.substr(0, line.find('\n')))["body"]["trades"];
   BOOST_TEST(trades > 0u);
-  // Still up and answering, with nothing more to decide.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  BOOST_TEST(kill(node.pid, 0) == 0);
+  // Still up and answering after its last event, with nothing more to decide.
   const auto s = status_of(n);
+  BOOST_TEST(kill(node.pid, 0) == 0);
   BOOST_TEST(s["trades_executed"] == trades);
   // [node] threads unset: a node decides on one scheduler thread.
   BOOST_TEST(s["workers"] == 1);
@@ -95,14 +94,22 @@ BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_br
   BOOST_TEST(s["paused"] == false);
   BOOST_TEST(s["watchlist"].size() == 2u);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Trading under way first (events, not wall time: a slow machine waits longer).
+  BOOST_REQUIRE(wait_events(n, 0, "trade.fill").size() == 1u);
   auto p = ctl(n, {"pause"});
   BOOST_REQUIRE_MESSAGE(p.exit_code == 0, p.output);
   BOOST_TEST(status_of(n)["pause_mode"] == "paused");
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // The pause's control.action, then valuations and a dropped signal after it.
+  const auto paused = wait_events(n, 0, "control.action");
+  BOOST_REQUIRE(paused.size() == 1u);
+  const uint64_t paused_at = paused[0]["seq"];
+  BOOST_REQUIRE(wait_events(n, paused_at, "portfolio.status", 2).size() == 2u);
+  BOOST_REQUIRE(wait_events(n, paused_at, "signal.dropped").size() == 1u);
   auto r = ctl(n, {"resume"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const auto resumed = wait_events(n, paused_at, "control.action");
+  BOOST_REQUIRE(resumed.size() == 1u);
+  BOOST_REQUIRE(wait_events(n, resumed[0]["seq"], "trade.fill").size() == 1u);  // trading again
   s = status_of(n);
   BOOST_TEST(s["paused"] == false);
   BOOST_TEST(s["trades_executed"].get<int>() > 0);
@@ -182,7 +189,7 @@ BOOST_AUTO_TEST_CASE(tradersub_from_the_start_sees_every_event_once_in_order) {
   NodeSetup n = make_node(t.path(), daily({"BTCUSDT", "ETHUSDT"}), 2);
   Child node = start_node(n);
   require_control(n, node);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // history to catch up on
+  BOOST_REQUIRE(wait_events(n, 0, "trade.fill").size() == 1u);  // history to catch up on
   auto sub = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
                           "--until", "node.stop", "--timeout-ms", "60000"},
                          std::chrono::seconds(60));
