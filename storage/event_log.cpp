@@ -12,7 +12,7 @@ namespace fmt = format;
 
 namespace {
 
-constexpr std::string_view kLabel = "event log";
+constexpr std::string_view kEventLogLabel = "event log";
 constexpr size_t kMaxTypeBytes = 256;
 
 // The seq of the last stored event (0 if none), read through txn.
@@ -101,7 +101,7 @@ Result<uint64_t> append_event(const Core& core, lmdb::WriteTxn& txn, const Event
 
 Result<uint64_t> EventLog::append(const Draft& draft) {
   if (Status s = detail::check_draft(draft); !s) return s.error();
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) {
+  return lmdb::try_write(core_.env, kEventLogLabel, [&](lmdb::WriteTxn& txn) {
     return detail::append_event(core_, txn, draft);
   });
 }
@@ -110,7 +110,7 @@ Result<std::vector<uint64_t>> EventLog::append_batch(const std::vector<Draft>& d
   for (const auto& d : drafts)
     if (Status s = detail::check_draft(d); !s) return s.error();
   if (drafts.empty()) return std::vector<uint64_t>{};
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<uint64_t>> {
+  return lmdb::try_write(core_.env, kEventLogLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<uint64_t>> {
     std::vector<uint64_t> seqs;
     seqs.reserve(drafts.size());
     for (const auto& d : drafts) {

@@ -11,7 +11,7 @@ namespace fmt = format;
 
 namespace {
 
-constexpr std::string_view kLabel = "ledger";
+constexpr std::string_view kLedgerLabel = "ledger";
 
 // Account and asset names go into composite keys: 1..128 bytes, no NUL.
 Status check_name(const char* what, const std::string& name) {
@@ -187,7 +187,7 @@ Status Ledger::init_account(const std::string& account, const std::string& quote
   if (Status s = check_name("quote asset", quote); !s) return s;
   if (starting_balance < 0)
     return make_error(Errc::invalid_input, "starting balance of " + account + " is negative");
-  auto r = lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
+  auto r = lmdb::try_write(core_.env, kLedgerLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
     auto v = txn.get(core_.t.accounts, account);
     if (!v) return v.error();
     if (*v) {  // initialised before: keep what is there
@@ -242,7 +242,7 @@ Result<std::vector<OrderResult>> Ledger::apply_batch(const std::vector<OrderRequ
   for (const EventLog::Draft& d : before)
     if (Status s = detail::check_draft(d); !s) return s.error();
   static const std::vector<EventLog::Draft> kNone;
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<OrderResult>> {
+  return lmdb::try_write(core_.env, kLedgerLabel, [&](lmdb::WriteTxn& txn) -> Result<std::vector<OrderResult>> {
     std::vector<OrderResult> out;
     out.reserve(reqs.size());
     for (size_t k = 0; k < reqs.size(); ++k) {

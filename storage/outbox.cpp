@@ -11,7 +11,7 @@ namespace fmt = format;
 
 namespace {
 
-constexpr std::string_view kLabel = "outbox";
+constexpr std::string_view kOutboxLabel = "outbox";
 constexpr size_t kMaxChannelBytes = 64;
 
 Status check_channel(std::string_view channel) {
@@ -79,7 +79,7 @@ Result<uint64_t> Outbox::enqueue(const std::string& channel, const std::string& 
                                  const std::string& payload) {
   if (Status s = check_channel(channel); !s) return s.error();
   if (type.empty()) return make_error(Errc::invalid_input, "outbox type is empty");
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<uint64_t> {
+  return lmdb::try_write(core_.env, kOutboxLabel, [&](lmdb::WriteTxn& txn) -> Result<uint64_t> {
     fmt::OutboxRecord rec;
     rec.channel = channel;
     rec.type = type;
@@ -123,7 +123,7 @@ Result<std::vector<OutboxEntry>> Outbox::pending(const std::string& channel, siz
 Status Outbox::remove(const std::string& channel, const std::vector<uint64_t>& ids) {
   if (Status s = check_channel(channel); !s) return s;
   if (ids.empty()) return Status::OK();
-  auto r = lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
+  auto r = lmdb::try_write(core_.env, kOutboxLabel, [&](lmdb::WriteTxn& txn) -> Result<bool> {
     for (uint64_t id : ids)
       if (Status s = txn.del(core_.t.outbox, fmt::outbox_key(channel, id)); !s) return s.error();
     return true;

@@ -9,7 +9,7 @@ namespace fmt = format;
 
 namespace {
 
-constexpr std::string_view kLabel = "recommendations";
+constexpr std::string_view kRecommendationsLabel = "recommendations";
 
 Status check_id(const std::string& id) {
   if (id.empty() || id.size() > fmt::kMaxKeyBytes)
@@ -33,7 +33,7 @@ Result<std::optional<fmt::RecommendationRecord>> read(lmdb::Txn& txn, const deta
 Result<Recommendations::Written> Recommendations::put(const RecommendationEvent& rec,
                                                       int64_t ts_ns) {
   if (Status s = check_id(rec.id); !s) return s.error();
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<Written> {
+  return lmdb::try_write(core_.env, kRecommendationsLabel, [&](lmdb::WriteTxn& txn) -> Result<Written> {
     auto old = read(txn, core_.t, rec.id);
     if (!old) return old.error();
     if (*old) return Written{false, (*old)->event_seq};
@@ -50,7 +50,7 @@ Result<Recommendations::Written> Recommendations::put(const RecommendationEvent&
 Result<Recommendations::Written> Recommendations::mark_exit(const RecommendationExitEvent& exit,
                                                             int64_t ts_ns) {
   if (Status s = check_id(exit.id); !s) return s.error();
-  return lmdb::try_write(core_.env, kLabel, [&](lmdb::WriteTxn& txn) -> Result<Written> {
+  return lmdb::try_write(core_.env, kRecommendationsLabel, [&](lmdb::WriteTxn& txn) -> Result<Written> {
     auto old = read(txn, core_.t, exit.id);
     if (!old) return old.error();
     if (!*old) return make_error(Errc::not_found, "no recommendation with id '" + exit.id + "'");
