@@ -110,12 +110,15 @@ struct ArbiterRun : ActorFixture {
 
   ArbiterRun() {
     RecordingFeeder feed = spawn(recording_feeder, feeder);
-    auto arb = arbiter;
-    auto out = result;
-    spawn([arb, feed, out](caf::event_based_actor* self) {
-      self->request(arb, caf::infinite, run_atom::value, std::vector<FeederActor>{feed})
-          .then([out](RunResult& r) { *out = std::move(r); });
-    });
+    // The handles go in as spawn arguments, not captures: CAF 0.17 binds a
+    // reference to a null tuple when a spawned function takes none (UBSan).
+    spawn(
+        [](caf::event_based_actor* self, ArbiterActor arb, RecordingFeeder feed,
+           std::shared_ptr<std::optional<RunResult>> out) {
+          self->request(arb, caf::infinite, run_atom::value, std::vector<FeederActor>{feed})
+              .then([out](RunResult& r) { *out = std::move(r); });
+        },
+        arbiter, feed, result);
     run();
   }
   void pause(const std::string& mode) {
@@ -213,12 +216,14 @@ BOOST_AUTO_TEST_CASE(entries_only_lets_exits_through_and_resume_lets_entries_aga
 BOOST_AUTO_TEST_CASE(status_tells_the_mode_in_force) {
   pause(pause_mode::entries_only);
   auto stats = std::make_shared<std::optional<ArbiterStats>>();
-  auto arb = arbiter;
-  spawn([arb, stats](caf::event_based_actor* self) {
-    self->request(arb, caf::infinite, status_atom::value).then([stats](const std::string& body) {
-      if (auto s = decode<ArbiterStats>(body)) *stats = *s;
-    });
-  });
+  spawn(  // arguments, not captures: see ArbiterRun
+      [](caf::event_based_actor* self, ArbiterActor arb,
+         std::shared_ptr<std::optional<ArbiterStats>> stats) {
+        self->request(arb, caf::infinite, status_atom::value).then([stats](const std::string& body) {
+          if (auto s = decode<ArbiterStats>(body)) *stats = *s;
+        });
+      },
+      arbiter, stats);
   run();
   BOOST_REQUIRE(stats->has_value());
   BOOST_TEST((*stats)->pause_mode == pause_mode::entries_only);

@@ -46,10 +46,14 @@ struct DailyJobsRun : ActorFixture {
     BOOST_REQUIRE(runner.ok());
     caf::group events = sys().groups().get_local("tradernode.events");
     auto log = told;  // what the events group hears: the publisher's wake-ups
-    spawn([events, log](caf::event_based_actor* self) -> caf::behavior {
-      self->join(events);
-      return {[log](events_atom, uint64_t seq) { log->push_back(seq); }};
-    });
+    // Arguments, not captures: CAF 0.17 binds a reference to a null tuple
+    // when a spawned function takes none (UBSan).
+    spawn(
+        [](caf::event_based_actor* self, caf::group g, decltype(log) heard) -> caf::behavior {
+          self->join(g);
+          return {[heard](events_atom, uint64_t seq) { heard->push_back(seq); }};
+        },
+        events, log);
     DailyJobsSpec spec;
     spec.runner = std::move(*runner);
     spec.events = events;
