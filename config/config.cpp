@@ -161,6 +161,7 @@ void read_backtest(const Section& s, Config& c) {
   s.timeframe("equity_interval", c.equity_interval_ms);
   s.timeframe("status_interval", c.status_interval_ms);
   s.integer("shards", c.shards, 1, 64);
+  s.boolean("publish", c.backtest_publish);
 }
 
 void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
@@ -244,7 +245,8 @@ Config build(const toml::table& root, const std::string& name) {
              c);
   if (top.node("backtest"))
     read_backtest(
-        top.section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards"}),
+        top.section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards",
+                              "publish"}),
         c);
   read_sources(top, c.sources);
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);

@@ -74,6 +74,7 @@ struct Config {
   int64_t equity_interval_ms = 86400000;  // equity.csv row cadence (UTC-aligned)
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel
+  bool backtest_publish = false;  // a backtest binds [bus] publish only when set (or --publish)
 
   // [node] role and [cluster] (config/cluster_config.hpp): several nodes, one pipeline
   ClusterConfig cluster;

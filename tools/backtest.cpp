@@ -44,6 +44,26 @@ ProgressSink::behavior_type progress_printer(ProgressSink::pointer) {
   };
 }
 
+// A backtest streams its events only when asked to: by default it binds no
+// port, so any number run side by side and beside a node on the default
+// endpoint. Null: nothing published (the event log and the files still get
+// everything).
+Result<std::shared_ptr<ZmqPublisher>> open_publisher(const Config& cfg, const BacktestOptions& opt) {
+  if (!opt.publish && !cfg.backtest_publish) {
+    if (cfg.wait_subscribers > 0)
+      spdlog::warn("[bus] wait_subscribers ignored: a backtest publishes only with --publish "
+                   "or [backtest] publish = true");
+    return std::shared_ptr<ZmqPublisher>();
+  }
+  auto pub_r = ZmqPublisher::open(cfg.publish, static_cast<int>(cfg.send_hwm));
+  if (!pub_r) return pub_r.error();
+  std::shared_ptr<ZmqPublisher> pub = std::move(pub_r.value());
+  if (cfg.wait_subscribers > 0) {
+    auto n = pub->wait_subscribers(cfg.wait_subscribers, std::chrono::milliseconds(cfg.wait_ms));
+    if (!opt.quiet) spdlog::info("{} of {} subscribers connected", n ? n.value() : 0, cfg.wait_subscribers);
+  }
+  return pub;
+}
 
 }  // namespace
 
@@ -83,20 +103,15 @@ int run_backtest(const BacktestOptions& opt) {
   if (Status s = store->ledger().init_account(cfg.account_id, cfg.quote, to_amount(cfg.starting_balance)); !s)
     return fail(1, s.error().message);
 
-  auto pub_r = ZmqPublisher::open(cfg.publish, static_cast<int>(cfg.send_hwm));
-  if (!pub_r) return fail(1, pub_r.error().message);
-  std::shared_ptr<ZmqPublisher> pub = std::move(pub_r.value());
-  if (cfg.wait_subscribers > 0) {
-    auto n = pub->wait_subscribers(cfg.wait_subscribers, std::chrono::milliseconds(cfg.wait_ms));
-    if (!opt.quiet) spdlog::info("{} of {} subscribers connected", n ? n.value() : 0, cfg.wait_subscribers);
-  }
+  auto pub = open_publisher(cfg, opt);
+  if (!pub) return fail(1, pub.error().message);
 
   caf::actor_system_config caf_cfg;
   add_tn_types(caf_cfg);
   set_worker_threads(caf_cfg, cfg.threads);
   caf::actor_system sys{caf_cfg};
 
-  PipelineSpec spec = pipeline_spec(cfg, store, pub);
+  PipelineSpec spec = pipeline_spec(cfg, store, pub.value());
   spec.planners = planners.value();
   if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
   // A backtest's notifications (thousands of trades) are on the log only

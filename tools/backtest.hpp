@@ -13,6 +13,7 @@ struct BacktestOptions {
   bool quiet = false;    // only errors
   bool verbose = false;  // every notification (trades, statuses) on the log
   bool report = false;   // also write OUT/report.html (equity, drawdown, trades, summary)
+  bool publish = false;  // bind [bus] publish and stream the events (also [backtest] publish)
   std::string strategy = "ma_distance";  // or "breakout" (tools/breakout_backtest_command.hpp)
   std::string asset_class;               // breakout only: equity | crypto (default: every enabled one)
 };

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ma_distance", "breakout"}));
   backtest->add_option("--asset-class", bt.asset_class, "breakout: equity or crypto (default: every enabled one)");
   backtest->add_flag("--report", bt.report, "also write OUT/report.html (equity and drawdown charts, trades, summary)");
+  backtest->add_flag("--publish", bt.publish,
+                     "publish the events on [bus] publish (default: none, no port bound; also [backtest] publish)");
 
   tn::RunOptions run_opt;
   auto* run = app.add_subcommand("run", "run the node until stopped (replay: until the data ends)");

@@ -68,6 +68,7 @@ BOOST_AUTO_TEST_CASE(example_backtest_config_loads) {
   BOOST_TEST(c.equity_interval_ms == kDay);
   BOOST_TEST(c.status_interval_ms == 6 * kHour);
   BOOST_TEST(c.shards == 2u);
+  BOOST_TEST(!c.backtest_publish);  // a backtest binds no port by default
   // Sorted by (symbol, tf_ms): BTCUSDT 4h, BTCUSDT 1d, ETHUSDT 1d.
   BOOST_TEST_REQUIRE(c.watchlist.size() == 3u);
   BOOST_TEST(c.watchlist[0].symbol == "BTCUSDT");
@@ -135,6 +136,7 @@ batch_bars = 1
 equity_interval = "4h"
 status_interval = "15m"
 shards = 64
+publish = true
 [watchlist.ETHUSDT.1h]
 ma_period = 1
 buy_threshold = -2.5
@@ -156,6 +158,7 @@ data = "eth.csv"
   BOOST_TEST(c.allocation_for("4h") == 0.05);
   BOOST_TEST(c.at_end == "stay");
   BOOST_TEST(c.publish_bars);
+  BOOST_TEST(c.backtest_publish);
   BOOST_TEST(c.wait_subscribers == 2u);
   BOOST_TEST(c.send_hwm == 0u);
   BOOST_TEST(c.batch_bars == 1u);
@@ -269,6 +272,9 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_named) {
                          "config.toml: key 'backtest.shards' must be in [1, 64], got 65"));
   BOOST_TEST(starts_with(err("backtest", "status_interval = \"6 hours\""),
                          "config.toml: key 'backtest.status_interval' must be a timeframe"));
+  // Not the endpoint: that is [bus] publish, which a backtest binds only when this is true.
+  BOOST_TEST(starts_with(err("backtest", "publish = \"tcp://127.0.0.1:5555\""),
+                         "config.toml: key 'backtest.publish' must be a boolean"));
 }
 
 BOOST_AUTO_TEST_CASE(watchlist_rules) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include <zmq.hpp>
+
 #include "common/amount.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"
@@ -61,6 +63,29 @@ std::vector<std::string> reference_trades(const std::string& csv, int ma_period,
     }
   }
   return out;
+}
+
+// A config whose [bus] publish is the default endpoint, as a user's would be.
+std::string default_endpoint_config(TempDir& t) {
+  std::string text = make_config({{"BTCUSDT", "1d", btc("1d")}, {"BTCUSDT", "4h", btc("4h")}, {"ETHUSDT", "1d", eth("1d")}});
+  text.replace(text.find("tcp://127.0.0.1:0"), 17, "tcp://127.0.0.1:5555");
+  return t.write("c.toml", text);
+}
+
+size_t trade_fills_in_log(const std::string& db) {
+  storage::OpenOptions o;
+  o.path = db;
+  auto store = storage::Store::open(o);
+  BOOST_REQUIRE(store.ok());
+  auto events = store.value()->events().read_from(1, 1'000'000);
+  BOOST_REQUIRE(events.ok());
+  size_t fills = 0;
+  for (const auto& [seq, bytes] : events.value()) {
+    auto env = decode_envelope(bytes);
+    BOOST_REQUIRE(env.ok());
+    fills += env->header.type == topic::trade_fill;
+  }
+  return fills;
 }
 
 std::vector<std::string> lines_after_header(const std::string& path) {
@@ -249,4 +274,50 @@ BOOST_AUTO_TEST_CASE(publish_bars_logs_every_bar_with_its_snapshot) {
   auto r2 = run_backtest(cfg2, t.file("out2"));
   BOOST_REQUIRE(r2.exit_code == 0);
   BOOST_TEST(read_file(t.file("out/trades.csv")) == read_file(t.file("out2/trades.csv")));
+}
+
+// A backtest publishes only when asked (--publish, [backtest] publish): it
+// binds no port, so several run at once on the same config and none of them
+// disturbs the others' results.
+BOOST_AUTO_TEST_CASE(three_backtests_at_once_all_succeed_with_the_trades_of_one) {
+  TempDir t;
+  const std::string cfg = default_endpoint_config(t);
+  auto single = run_backtest(cfg, t.file("single"));
+  BOOST_REQUIRE_MESSAGE(single.exit_code == 0, single.output);
+  const std::string expected = read_file(t.file("single/trades.csv"));
+  BOOST_REQUIRE(expected.size() > 100u);
+  std::vector<Child> runs;
+  for (int i = 0; i < 3; ++i)
+    runs.push_back(spawn_process({tradernode_bin(), "backtest", "--config", cfg, "--out",
+                                  t.file("run" + std::to_string(i)), "--quiet"}));
+  for (int i = 0; i < 3; ++i) {
+    auto r = wait_process(runs[i], std::chrono::seconds(120));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, "run " << i << ": " << r.output);
+    const std::string dir = t.file("run" + std::to_string(i));
+    BOOST_TEST(read_file(dir + "/trades.csv") == expected, "run " << i << " trades differ");
+    // Not published, still logged: every fill is in the run's event log.
+    BOOST_TEST(trade_fills_in_log(dir + "/ledger.lmdb") == read_csv(dir + "/trades.csv").size() - 1);
+  }
+}
+
+// A node on the default endpoint (here: this test's socket on 5555) does
+// not stop a backtest; asked to publish there, the backtest says why not.
+BOOST_AUTO_TEST_CASE(a_backtest_runs_while_another_process_holds_the_publish_port) {
+  TempDir t;
+  const std::string cfg = default_endpoint_config(t);
+  zmq::context_t ctx;
+  zmq::socket_t holder(ctx, zmq::socket_type::pub);
+  try {
+    holder.bind("tcp://127.0.0.1:5555");
+  } catch (const zmq::error_t& e) {
+    // Already held by another process on this machine: the same situation.
+    BOOST_TEST_MESSAGE("127.0.0.1:5555 already taken elsewhere: " << e.what());
+  }
+  auto r = run_backtest(cfg, t.file("out"));
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  BOOST_TEST(read_csv(t.file("out/trades.csv")).size() > 10u);
+  auto published = run_backtest(cfg, t.file("pub"), {"--publish"});
+  BOOST_TEST(published.exit_code == 1);
+  BOOST_TEST(published.output.find("cannot bind XPUB to tcp://127.0.0.1:5555") != std::string::npos,
+             published.output);
 }

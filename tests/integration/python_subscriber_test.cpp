@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(readme_python_subscriber_reads_every_trade) {
   text.replace(text.find("tcp://127.0.0.1:0"), 17, ep);
   auto cfg = t.write("c.toml", text);
   Child py = spawn_process({"/usr/bin/python3", source_dir() + "/tests/integration/python_subscriber.py", ep});
-  auto node = run_backtest(cfg, t.file("out"));
+  auto node = run_backtest(cfg, t.file("out"), {"--publish"});
   auto sub = wait_process(py, std::chrono::seconds(60));
   BOOST_REQUIRE_MESSAGE(node.exit_code == 0, node.output);
   BOOST_REQUIRE_MESSAGE(sub.exit_code == 0, sub.output);

@@ -28,6 +28,7 @@ BOOST_AUTO_TEST_CASE(subscribers_receive_every_event_of_a_backtest) {
                                   {"ETHUSDT", "1d", data_dir() + "/binance/ETHUSDT-1d.csv"}},
                                  "", "wait_subscribers = 2\nwait_ms = 20000\n");
   text.replace(text.find("tcp://127.0.0.1:0"), 17, ep);
+  text += "[backtest]\npublish = true\n";  // a backtest binds no port unless asked
   auto cfg = t.write("c.toml", text);
   // The node waits (bounded) for two subscribers: this test's own SUB socket
   // and a tradersub that only wants trade events.
