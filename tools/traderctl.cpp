@@ -17,6 +17,7 @@
 #include "control/security.hpp"
 #include "messages/codec.hpp"
 #include "messages/control.hpp"
+#include "tools/cli.hpp"
 #include "tools/fetch_data_command.hpp"
 
 namespace {
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
                "  2  bad command line, or an unusable CURVE key file\n"
                "  3  no answer (node not running, wrong endpoint, key not allowed) or an\n"
                "     unreadable answer"};
+  tn::cli::setup(app, "traderctl");
   Options opt;
   app.add_option("--endpoint", opt.endpoint,
                  std::string("the node's control endpoint (default ") + kDefaultEndpoint + ")");
@@ -145,12 +147,7 @@ int main(int argc, char** argv) {
   signals->add_option("--date", opt.date, "YYYY-MM-DD: that day's job (default: the latest closed day)");
   auto fetch_data = tn::add_fetch_data_command(app);  // local: no node involved
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
-  }
+  if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
   if (tn::fetch_data_chosen(*fetch_data)) return tn::run_fetch_data(*fetch_data);
   if (opt.entries_only) req.args[tn::control_arg::entries_only] = "1";
   if (opt.days > 0) req.args[tn::control_arg::days] = std::to_string(opt.days);

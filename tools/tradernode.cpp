@@ -6,12 +6,19 @@
 
 #include "tools/backtest.hpp"
 #include "tools/breakout_backtest_command.hpp"
+#include "tools/cli.hpp"
 #include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
 
 int main(int argc, char** argv) {
   tn::tune_allocator();
-  CLI::App app{"tradernode: actor-model trading daemon"};
+  CLI::App app{"tradernode: actor-model trading daemon.\n\n"
+               "Exit codes:\n"
+               "  0  done (run: stopped or the replay ended; backtest: files written)\n"
+               "  1  a failure while running (e.g. storage full, a port or the database in use)\n"
+               "  2  bad command line or bad input (config, CSV: the message names the file and\n"
+               "     the line or key)"};
+  tn::cli::setup(app, "tradernode");
   app.require_subcommand(1);
 
   tn::BacktestOptions bt;
@@ -37,11 +44,11 @@ int main(int argc, char** argv) {
   run->add_option("--db-path", run_opt.db_path, "LMDB folder (overrides [node] db_path)");
   run->add_flag("--quiet", run_opt.quiet, "only warnings and errors on the terminal");
 
-  CLI11_PARSE(app, argc, argv);
+  if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
   if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);
   if (backtest->parsed() && bt.strategy == "breakout") return tn::run_breakout_backtest_command(bt);
   if (backtest->parsed()) return tn::run_backtest(bt);
-  return 2;
+  return tn::cli::kExitUsage;
 }

@@ -22,6 +22,7 @@
 #include "messages/codec.hpp"
 #include "messages/envelope.hpp"
 #include "messages/events.hpp"
+#include "tools/cli.hpp"
 
 namespace {
 
@@ -303,6 +304,7 @@ int main(int argc, char** argv) {
                "  1  socket error (e.g. a malformed endpoint) or stdout closed\n"
                "  2  bad command line\n"
                "  3  --timeout-ms passed and no event was received at all"};
+  tn::cli::setup(app, "tradersub");
   Options opt;
   app.add_option("--endpoint", opt.endpoints,
                  "ZeroMQ endpoint to connect to; repeat for one merged stream "
@@ -327,12 +329,7 @@ int main(int argc, char** argv) {
   app.add_flag("--raw", opt.raw,
                "print {\"topic\",\"bytes\",\"hex\"} per message without decoding the "
                "envelope (no seq checks)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
-  }
+  if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
   if (opt.endpoints.empty()) opt.endpoints.push_back(kDefaultEndpoint);
   if (opt.from > 0 && (opt.raw || opt.endpoints.size() != 1)) {
     print_error("--from reads one node's log: give one --endpoint and no --raw");
