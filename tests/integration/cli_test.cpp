@@ -68,6 +68,8 @@ BOOST_AUTO_TEST_CASE(global_options_after_the_command_reach_a_running_node) {
   Child node = start_node(n);
   KillOnExit guard{node.pid};
   require_control(n, node);
+  // Its data done (at_end = "stay"), the node's status stands still.
+  BOOST_TEST_REQUIRE(wait_events(n, 0, "replay.summary").size() == 1u);
   auto after = cli({traderctl_bin(), "status", "--json", "--endpoint", n.control, "--timeout-ms", "3000"});
   BOOST_TEST_REQUIRE(after.exit_code == 0, after.output);
   auto before = cli({traderctl_bin(), "--endpoint", n.control, "--json", "status"});
@@ -75,6 +77,8 @@ BOOST_AUTO_TEST_CASE(global_options_after_the_command_reach_a_running_node) {
   const auto a = nlohmann::json::parse(after.output), b = nlohmann::json::parse(before.output);
   BOOST_TEST(a["mode"] == "replay");
   BOOST_TEST(a["trades_executed"] == b["trades_executed"]);
+  BOOST_TEST(a["signal_checks"] == b["signal_checks"]);
+  BOOST_TEST(a["trades_executed"].get<uint64_t>() > 0u);
   // A command's own option mixed with the program's, on either side.
   auto daily = cli({traderctl_bin(), "daily", "3", "--endpoint", n.control, "--json"});
   BOOST_TEST(daily.exit_code == 0, daily.output);
