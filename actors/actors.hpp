@@ -28,6 +28,7 @@ namespace tn {
 // Timers an actor sets for itself (delayed_send to self): part of its
 // interface, since a typed actor can send itself only what it handles.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;            // the scheduler's
+using status_tick_atom = caf::atom_constant<caf::atom("statustick")>;  // the portfolio's
 using cron_tick_atom = caf::atom_constant<caf::atom("crontick")>;   // the daily jobs'
 // One daily breakout job now (traderctl run-signals-now).
 using run_signals_atom = caf::atom_constant<caf::atom("runsignals")>;
@@ -90,6 +91,8 @@ using ExecutorActor = caf::typed_actor<
 using PortfolioActor = caf::typed_actor<
     // A decided window's fills and marks.
     caf::reacts_to<PortfolioFeed>,
+    // Live: the clock passed a status boundary (the timer's generation).
+    caf::reacts_to<status_tick_atom, uint64_t>,
     // At the end of a run: equity curve, final value, drawdown.
     caf::replies_to<report_atom>::with<RunResult>,
     // A control view (positions, profit, daily, value) for N days: msgpack body.

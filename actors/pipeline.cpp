@@ -61,7 +61,8 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
   p.executor = sys.spawn(executor_actor, spec.store, spec.account, spec.quote,
                          spec.min_trade_value, spec.fee_rate, p.events);
   p.portfolio = sys.spawn(portfolio_actor, spec.streams, spec.quote, quote_balance, spec.history,
-                          spec.status_interval_ms, spec.equity_interval_ms, spec.store, p.events);
+                          spec.status_interval_ms, spec.equity_interval_ms, spec.store, p.events,
+                          spec.status_on_clock ? spec.clock : nullptr);
   p.arbiter = spawn_arbiter(sys, ArbiterCore(spec.streams, spec.account), shards, p.executor,
                             p.portfolio, spec.store, p.events, spec.progress, spec.pause,
                             {spec.min_trade_value, spec.fee_rate});

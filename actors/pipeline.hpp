@@ -41,6 +41,9 @@ struct PipelineSpec {
   double fee_rate = 0;
   int64_t equity_interval_ms = 86400000;
   int64_t status_interval_ms = 6 * 3600000LL;
+  // Live: portfolio.status on the clock's status boundaries too, not only
+  // when a window carries time past one (replay and backtest: sim time only).
+  bool status_on_clock = false;
   // Windows in flight per shard ahead of the arbiter (memory vs overlap).
   // 4: more overlap between the stages than 2 (bench/pipeline, 1000
   // streams: ratio 0.30-0.50 against 0.27-0.34), within the RSS target
@@ -154,7 +157,8 @@ PortfolioActor::behavior_type portfolio_actor(PortfolioActor::pointer self,
                                               std::vector<StreamMeta> streams, std::string quote,
                                               Amount quote_balance, std::vector<OrderResult> history,
                                               int64_t status_interval_ms, int64_t equity_interval_ms,
-                                              std::shared_ptr<storage::Store> store, caf::group events);
+                                              std::shared_ptr<storage::Store> store, caf::group events,
+                                              ClockPtr status_clock);
 // first_seq: the first log entry to publish/tell (decided before spawning:
 // an actor's init may run later, after events were already appended).
 caf::behavior publisher_actor(caf::event_based_actor* self, std::shared_ptr<ZmqPublisher> pub,

@@ -2,9 +2,11 @@
 // (toml_section.hpp); the rest is what the node does with it.
 #include "config/notify_config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/section_readers.hpp"
+#include "messages/events.hpp"
 
 namespace tn {
 
@@ -110,9 +112,30 @@ ChannelPlan plan_channels(const NotifyConfig& c, const EnvLookup& env) {
   return p;
 }
 
+const std::vector<std::string>& default_route_types() {
+  static const std::vector<std::string> types = {
+      topic::node_start,     topic::signals_found,    topic::trade_fill, topic::trade_rejected,
+      topic::portfolio_status, topic::data_error, topic::node_stop};
+  return types;
+}
+
+std::vector<std::string> routed_types(const NotifyConfig& c) {
+  if (c.routes.empty()) return default_route_types();
+  std::vector<std::string> out;
+  for (const auto& [type, _] : c.routes) out.push_back(type);
+  return out;
+}
+
 std::vector<std::string> route_for(const NotifyConfig& c, const std::vector<std::string>& on,
                                    const std::string& type) {
   std::vector<std::string> out;
+  if (c.routes.empty()) {
+    const auto& d = default_route_types();
+    if (std::find(d.begin(), d.end(), type) == d.end()) return out;
+    for (const auto& ch : on)
+      if (ch != "log") out.push_back(ch);
+    return out;
+  }
   auto it = c.routes.find(type);
   if (it == c.routes.end()) return out;
   for (const auto& ch : it->second) {

@@ -73,6 +73,14 @@ struct ChannelPlan {
 };
 ChannelPlan plan_channels(const NotifyConfig& c, const EnvLookup& env = process_env);
 
+// The hourly daemon's messages, which every channel that is on gets while
+// [notify.routes] is absent or empty: start, one signals-found summary per
+// check, trades executed and failed, the portfolio status, data errors,
+// stop. Configured routes replace them.
+const std::vector<std::string>& default_route_types();
+// The event types some channel may want: the routes' keys, else the defaults.
+std::vector<std::string> routed_types(const NotifyConfig& c);
+
 // The channels (of those on, except "log") that want events of type.
 std::vector<std::string> route_for(const NotifyConfig& c, const std::vector<std::string>& on,
                                    const std::string& type);

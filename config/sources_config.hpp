@@ -1,8 +1,9 @@
 #pragma once
 // The [sources] section: market data providers, their limits, and the
 // market data cache (see config/sources.example.toml for every key).
-// API keys are NOT here: they come from POLYGON_API_KEY and
-// ALPHA_VANTAGE_API_KEY in the environment.
+// API keys are NOT here: they come from POLYGON_API_KEY (or MASSIVE_API_KEY:
+// Polygon.io is Massive since October 2025) and ALPHA_VANTAGE_API_KEY in
+// the environment.
 #include <cstdint>
 #include <string>
 

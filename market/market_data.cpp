@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 
 #include "common/clock.hpp"
 #include "config/sources_config.hpp"
@@ -10,11 +11,12 @@
 namespace tn::market {
 namespace {
 
-SourceSettings settings_of(const SourceConfig& c, const char* key_env) {
+// The first of the key's environment variables that is set and not empty.
+SourceSettings settings_of(const SourceConfig& c, std::initializer_list<const char*> key_envs) {
   SourceSettings s;
   s.base_url = c.base_url;
-  if (key_env)
-    if (const char* k = std::getenv(key_env)) s.api_key = k;
+  for (const char* name : key_envs)
+    if (const char* k = std::getenv(name); k && *k && s.api_key.empty()) s.api_key = k;
   s.limit = RateLimit{c.rate_limit, c.rate_window_ms, c.burst};
   s.retry = RetryPolicy{static_cast<int>(c.max_attempts), c.backoff_initial_ms, c.backoff_max_ms,
                         c.max_retry_after_ms};
@@ -56,9 +58,10 @@ RunStats& RunStats::operator+=(const RunStats& o) {
 
 MarketDataOptions options_from_config(const SourcesConfig& c) {
   MarketDataOptions o;
-  o.sources["binance"] = settings_of(c.binance, nullptr);
-  o.sources["polygon"] = settings_of(c.polygon, "POLYGON_API_KEY");
-  o.sources["alphavantage"] = settings_of(c.alphavantage, "ALPHA_VANTAGE_API_KEY");
+  o.sources["binance"] = settings_of(c.binance, {});
+  // Polygon.io is Massive since October 2025: same API, same keys.
+  o.sources["polygon"] = settings_of(c.polygon, {"POLYGON_API_KEY", "MASSIVE_API_KEY"});
+  o.sources["alphavantage"] = settings_of(c.alphavantage, {"ALPHA_VANTAGE_API_KEY"});
   o.cache_path = c.cache_path;
   o.cache_map_size_bytes = c.cache_map_size_mb << 20;
   o.bar_ttl_ms = c.bar_ttl_s * 1000;

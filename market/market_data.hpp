@@ -39,7 +39,7 @@ struct MarketDataOptions {
 };
 
 // Built from the [sources] config, API keys read from the environment
-// (POLYGON_API_KEY, ALPHA_VANTAGE_API_KEY).
+// (POLYGON_API_KEY or MASSIVE_API_KEY, ALPHA_VANTAGE_API_KEY).
 MarketDataOptions options_from_config(const SourcesConfig& cfg);
 
 struct RunStats {

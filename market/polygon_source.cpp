@@ -153,7 +153,7 @@ class PolygonSource : public MarketSource {
  private:
   std::optional<MarketError> check_ready(int64_t iv) const {
     if (settings_.api_key.empty())
-      return MarketError{MarketErrc::unsupported, "polygon: POLYGON_API_KEY is not set"};
+      return MarketError{MarketErrc::unsupported, "polygon: neither POLYGON_API_KEY nor MASSIVE_API_KEY is set"};
     if (iv != kDayMs)
       return MarketError{MarketErrc::unsupported, "polygon: only daily bars (1d) are fetched, not " + interval_name(iv)};
     return std::nullopt;

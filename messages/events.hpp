@@ -18,6 +18,9 @@ inline const std::string node_stop = "node.stop";
 inline const std::string signal_buy = "signal.buy";
 inline const std::string signal_sell = "signal.sell";
 inline const std::string signal_dropped = "signal.dropped";
+// Every signal of one check (instant) together: the hourly daemon's
+// "signals found" message, one per check instead of one per signal.
+inline const std::string signals_found = "signals.found";
 inline const std::string trade_fill = "trade.fill";
 inline const std::string trade_rejected = "trade.rejected";
 inline const std::string portfolio_status = "portfolio.status";
@@ -56,6 +59,14 @@ struct SignalEvent {
   std::string reason;
   MSGPACK_DEFINE_MAP(symbol, timeframe, side, bar_open_time_ms, close_time_ms, price, ma, distance,
                      ma_period, threshold, decision, reason);
+};
+
+// The signals of one instant (orders first, then dropped ones), each as
+// its own signal.* event says it.
+struct SignalsFoundEvent {
+  int64_t close_time_ms = 0;
+  std::vector<SignalEvent> signals;
+  MSGPACK_DEFINE_MAP(close_time_ms, signals);
 };
 
 struct TradeEvent {

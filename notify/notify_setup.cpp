@@ -7,7 +7,7 @@ namespace tn::notify {
 storage::EventRouter make_event_router(const NotifyConfig& c, const ChannelPlan& plan) {
   // Precomputed per type: the router runs inside every event's write txn.
   auto table = std::make_shared<std::map<std::string, std::vector<std::string>, std::less<>>>();
-  for (const auto& [type, _] : c.routes) {
+  for (const auto& type : routed_types(c)) {
     auto chans = route_for(c, plan.on, type);
     if (!chans.empty()) (*table)[type] = std::move(chans);
   }

@@ -77,6 +77,40 @@ Message trade(uint64_t id, const TradeEvent& e, bool filled, const RenderOptions
                  {"Order reason", e.reason}});
 }
 
+// One line per signal of the check, orders first (the arbiter's order).
+const std::string kSignalsText =
+    "{{#signals}}{{side}} {{symbol}} {{timeframe}} @ {{price}} ({{distance}}% from MA{{ma_period}}): "
+    "{{decision}}{{#dropped}}, {{reason}}{{/dropped}}\n{{/signals}}";
+const std::string kSignalsHtml =
+    "<ul>{{#signals}}<li><b>{{side}} {{symbol}}</b> {{timeframe}} @ {{price}} "
+    "({{distance}}% from MA{{ma_period}}): {{decision}}{{#dropped}}, {{reason}}{{/dropped}}</li>{{/signals}}</ul>";
+
+Message signals_found(uint64_t id, const SignalsFoundEvent& e) {
+  mustache::data list{mustache::data::type::list};
+  size_t orders = 0;
+  for (const auto& s : e.signals) {
+    mustache::data row;
+    row.set("side", s.side);
+    row.set("symbol", s.symbol);
+    row.set("timeframe", s.timeframe);
+    row.set("price", format_number(s.price));
+    row.set("distance", format_number(s.distance, 2));
+    row.set("ma_period", std::to_string(s.ma_period));
+    const bool dropped = s.decision == "dropped";
+    row.set("decision", dropped ? "dropped" : "order");
+    row.set("dropped", mustache::data(dropped));
+    row.set("reason", s.reason);
+    orders += !dropped;
+    list.push_back(row);
+  }
+  mustache::data d;
+  d.set("signals", list);
+  return compose(id,
+                 "Signals found: " + std::to_string(e.signals.size()) + " (" + std::to_string(orders) +
+                     " to trade)",
+                 {{"Check", format_utc(e.close_time_ms)}}, d, kSignalsText, kSignalsHtml);
+}
+
 Result<std::optional<Message>> from_event(const storage::OutboxEntry& entry,
                                           const RenderOptions& o) {
   auto env = decode_envelope(entry.content);
@@ -99,6 +133,7 @@ Result<std::optional<Message>> from_event(const storage::OutboxEntry& entry,
            {"Bar closed", format_utc(e.close_time_ms)},
            {"Reason", e.reason}}));
     }
+    if (type == topic::signals_found) return std::optional<Message>(signals_found(id, body.as<SignalsFoundEvent>()));
     if (type == topic::portfolio_status) {
       auto e = body.as<PortfolioStatusEvent>();
       return std::optional<Message>(compose(

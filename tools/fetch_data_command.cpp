@@ -30,7 +30,8 @@ std::vector<std::string> split_symbols(const std::string& s) {
 // Equities: Polygon when its key is set, else Alpha Vantage.
 std::string default_source(const std::string& asset_class) {
   if (asset_class == "crypto") return "binance";
-  if (std::getenv("POLYGON_API_KEY")) return "polygon";
+  for (const char* key : {"POLYGON_API_KEY", "MASSIVE_API_KEY"})
+    if (const char* k = std::getenv(key); k && *k) return "polygon";
   return "alphavantage";
 }
 
@@ -60,7 +61,7 @@ std::unique_ptr<FetchDataCommand> add_fetch_data_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "fetch-data",
       "fetch bars from Binance / Polygon / Alpha Vantage through the cache and print them "
-      "(no node needed; keys from POLYGON_API_KEY, ALPHA_VANTAGE_API_KEY)");
+      "(no node needed; keys from POLYGON_API_KEY or MASSIVE_API_KEY, ALPHA_VANTAGE_API_KEY)");
   sub->add_option("--config", c->config, "TOML file whose [sources] table configures the providers");
   sub->add_option("--symbols", c->symbols, "comma-separated: AAPL,MSFT or BTC,ETH")->required();
   sub->add_option("--asset-class", c->asset_class, "equity or crypto")

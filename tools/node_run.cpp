@@ -180,6 +180,7 @@ int run_node(const RunOptions& opt) {
   spec.scheduler = loaded->scheduler;
   spec.replay_interval_ms = live ? 0 : cfg.replay_interval_ms;
   spec.blocking_fetch = live;
+  spec.status_on_clock = live;
   spec.starting_capital = *capital;
   spec.history = std::move(*history);
   spec.deliverer = make_deliverer(cfg, plan, *store);

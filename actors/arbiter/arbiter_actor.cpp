@@ -147,15 +147,20 @@ void decide_next(Self* self) {
   while (st.instant < st.instants.size()) {
     const std::vector<Intent> plan = st.core->plan_instant(st.instants[st.instant++], st.book, st.pause);
     std::vector<storage::EventLog::Draft> drafts;
+    SignalsFoundEvent found;
     for (const Intent& in : plan) {
       SignalEvent e = st.core->signal_event(in);
       const std::string& type = in.dropped ? topic::signal_dropped
                                 : e.side == kBuy ? topic::signal_buy
                                                  : topic::signal_sell;
       drafts.push_back({type, encode(e), e.close_time_ms * 1'000'000});
+      found.close_time_ms = e.close_time_ms;
+      found.signals.push_back(e);
       st.result.signal_log.push_back(std::move(e));
       ++st.result.signals;
     }
+    if (!found.signals.empty())
+      drafts.push_back({topic::signals_found, encode(found), found.close_time_ms * 1'000'000});
     std::vector<OrderRequest> orders = st.core->make_orders(plan, st.book, st.rules);
     if (!orders.empty()) {  // the executor logs the signals with the orders
       place(self, std::move(orders), std::move(drafts));

@@ -48,24 +48,19 @@ std::vector<Intent> ArbiterCore::plan_instant(const std::vector<Candidate>& at_i
     return sa.symbol < sb.symbol;
   });
 
-  // 3. Conflicts, decided from the largest timeframe down: a signal is
-  //    dropped when a larger timeframe of the same symbol has a surviving
-  //    opposite signal (a dropped one does not knock out smaller ones).
-  std::vector<size_t> by_tf(sig.size());
-  for (size_t i = 0; i < sig.size(); ++i) by_tf[i] = i;
-  std::stable_sort(by_tf.begin(), by_tf.end(), [&](size_t a, size_t b) {
-    return streams_.at(sig[a].stream).tf_ms > streams_.at(sig[b].stream).tf_ms;
-  });
+  // 3. Conflicts (the hourly daemon's rule): a signal is dropped when the
+  //    same symbol has an opposite signal on a larger timeframe in the same
+  //    instant, whether that one survives or is dropped itself. So with a 1d
+  //    BUY, a 4h SELL and a 1h BUY only the 1d BUY stands. The reason names
+  //    the largest such timeframe.
   std::vector<const Candidate*> outranked_by(sig.size(), nullptr);
-  for (size_t x : by_tf) {
+  for (size_t x = 0; x < sig.size(); ++x) {
     const StreamMeta& s = streams_.at(sig[x].stream);
-    for (size_t y : by_tf) {
+    for (size_t y = 0; y < sig.size(); ++y) {
       const StreamMeta& so = streams_.at(sig[y].stream);
-      if (so.tf_ms <= s.tf_ms) break;  // by_tf is descending: no larger ones left
-      if (so.symbol == s.symbol && sig[y].side != sig[x].side && !outranked_by[y]) {
+      if (so.symbol != s.symbol || sig[y].side == sig[x].side || so.tf_ms <= s.tf_ms) continue;
+      if (!outranked_by[x] || so.tf_ms > streams_.at(outranked_by[x]->stream).tf_ms)
         outranked_by[x] = &sig[y];
-        break;
-      }
     }
   }
 

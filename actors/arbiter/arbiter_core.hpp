@@ -3,7 +3,8 @@
 // and how big. Signals closing at the same instant are decided together:
 //   - a SELL candidate is a signal only where a position is held;
 //   - a signal is dropped when the same symbol has an opposite signal on a
-//     larger timeframe in the same instant;
+//     larger timeframe in the same instant, even one dropped itself (the
+//     hourly daemon's rule);
 //   - SELL before BUY, then larger timeframe first (then symbol, for a
 //     deterministic order);
 //   - BUY size = available quote x allocation(timeframe), halved when a

@@ -7,6 +7,13 @@
 
 namespace tn {
 
+namespace {
+// The first UTC-aligned multiple of interval at or after t.
+int64_t boundary_at_or_after(int64_t t, int64_t interval) {
+  return (t / interval + (t % interval > 0)) * interval;
+}
+}  // namespace
+
 PortfolioCore::PortfolioCore(std::vector<StreamMeta> streams, std::string quote,
                              Amount quote_balance, int64_t status_interval_ms,
                              int64_t equity_interval_ms)
@@ -50,18 +57,33 @@ void PortfolioCore::record_equity(int64_t t) {
     equity_.push_back({t, v});
   peak_ = std::max(peak_, v);
   if (peak_ > 0) max_dd_ = std::max(max_dd_, static_cast<double>(peak_ - v) / static_cast<double>(peak_));
-  const int64_t bucket = t / status_interval_ms_;
-  if (bucket != last_status_bucket_) {
-    last_status_bucket_ = bucket;
-    due_status_.push_back(status(t));
+}
+
+void PortfolioCore::start_boundaries_at(int64_t t) {
+  if (next_boundary_ != INT64_MIN) return;
+  next_boundary_ = boundary_at_or_after(t, equity_interval_ms_);
+  next_status_ = boundary_at_or_after(t, status_interval_ms_);
+}
+
+void PortfolioCore::record_one_boundary() {
+  // Equity first at a shared instant: both see the same state anyway.
+  if (next_boundary_ <= next_status_) {
+    record_equity(next_boundary_);
+    next_boundary_ += equity_interval_ms_;
+  } else {
+    due_status_.push_back(status(next_status_));
+    next_status_ += status_interval_ms_;
   }
 }
 
 void PortfolioCore::record_boundaries_before(int64_t t) {
-  while (next_boundary_ < t) {
-    record_equity(next_boundary_);
-    next_boundary_ += equity_interval_ms_;
-  }
+  while (std::min(next_boundary_, next_status_) < t) record_one_boundary();
+}
+
+void PortfolioCore::advance_to(int64_t now_ms) {
+  start_boundaries_at(now_ms);
+  record_boundaries_before(now_ms + 1);
+  max_time_ = std::max(max_time_, now_ms);
 }
 
 void PortfolioCore::apply_window(const std::vector<OrderResult>& fills,
@@ -70,15 +92,11 @@ void PortfolioCore::apply_window(const std::vector<OrderResult>& fills,
   m.reserve(marks.size());
   for (const Mark& x : marks) m.push_back(&x);
   std::stable_sort(m.begin(), m.end(), [](const Mark* a, const Mark* b) { return a->time_ms < b->time_ms; });
-  auto start_at = [&](int64_t t) {
-    if (next_boundary_ == INT64_MIN)
-      next_boundary_ = (t / equity_interval_ms_ + (t % equity_interval_ms_ > 0)) * equity_interval_ms_;
-  };
   size_t f = 0, i = 0;
   while (f < fills.size() || i < m.size()) {
     const bool fill_next = i == m.size() || (f < fills.size() && fills[f].request.decided_at_ms <= m[i]->time_ms);
     const int64_t t = fill_next ? fills[f].request.decided_at_ms : m[i]->time_ms;
-    start_at(t);
+    start_boundaries_at(t);
     record_boundaries_before(t);  // events at exactly B belong to B
     if (fill_next) {
       apply_fill(fills[f++]);
@@ -90,10 +108,9 @@ void PortfolioCore::apply_window(const std::vector<OrderResult>& fills,
   }
   // Boundaries inside this window are complete: nothing at or before them
   // can still come.
-  while (next_boundary_ != INT64_MIN && next_boundary_ <= max_time_ && next_boundary_ < window_end_ms) {
-    record_equity(next_boundary_);
-    next_boundary_ += equity_interval_ms_;
-  }
+  while (next_boundary_ != INT64_MIN &&
+         std::min(next_boundary_, next_status_) <= std::min(max_time_, window_end_ms - 1))
+    record_one_boundary();
   if (last && max_time_ != INT64_MIN && (equity_.empty() || equity_.back().time_ms < max_time_))
     record_equity(max_time_);
 }

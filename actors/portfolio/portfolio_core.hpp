@@ -46,13 +46,21 @@ class PortfolioCore {
   double max_drawdown() const { return max_dd_; }
   const std::map<std::string, PositionPnl>& positions() const { return pos_; }
 
+  // A live node's clock reached now_ms with no window to carry it there:
+  // the equity and status boundaries up to it are written with what is
+  // known (a live node's status must not wait for its next bar close).
+  void advance_to(int64_t now_ms);
+
   PortfolioStatusEvent status(int64_t time_ms) const;
-  // The portfolio.status snapshots that fell due (status interval crossed)
-  // since the last call, each as it was at its time; cleared by the call.
+  // The portfolio.status snapshots that fell due since the last call: one
+  // at every status boundary (UTC multiples of the status interval,
+  // independent of the equity interval), each as it was at its time.
   std::vector<PortfolioStatusEvent> take_due_statuses();
 
  private:
   void record_equity(int64_t t);
+  void start_boundaries_at(int64_t t);       // once, at the first event
+  void record_one_boundary();               // the earlier of the next equity/status boundary
   void record_boundaries_before(int64_t t);  // every boundary < t not yet written
 
   std::vector<StreamMeta> streams_;
@@ -67,7 +75,7 @@ class PortfolioCore {
   int64_t equity_interval_ms_;
   int64_t next_boundary_ = INT64_MIN;  // unset until the first event
   int64_t max_time_ = INT64_MIN;
-  int64_t last_status_bucket_ = INT64_MIN;
+  int64_t next_status_ = INT64_MIN;
   std::vector<PortfolioStatusEvent> due_status_;
 };
 

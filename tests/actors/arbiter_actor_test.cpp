@@ -72,7 +72,9 @@ PortfolioActor::behavior_type fake_portfolio(PortfolioActor::pointer, std::share
   return {
       [log](PortfolioFeed& f) { log->feeds.push_back(std::move(f)); },
       [](report_atom) { return RunResult{}; },
-      // The interface's control view and health; the arbiter never asks.
+      // The interface's status timer, control view and health; the arbiter
+      // never sends or asks them.
+      [](status_tick_atom, uint64_t) {},
       [](view_atom, const std::string&, uint32_t) { return std::string(); },
       [](health_atom) { return std::string(); },
   };

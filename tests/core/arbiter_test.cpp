@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE core_arbiter
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include "actors/arbiter/arbiter_core.hpp"
 
 using namespace tn;
@@ -70,16 +72,48 @@ BOOST_AUTO_TEST_CASE(opposite_signal_on_larger_timeframe_drops_the_smaller) {
                         PauseMode::running);
   BOOST_REQUIRE(plan.size() == 1u);
   BOOST_TEST(!plan[0].dropped);
-  // Holding: 1d BUY vs 4h SELL vs 1h BUY: the 4h SELL is dropped; the 1h BUY
-  // agrees with the surviving 1d BUY and stands.
+  // Holding: 1d BUY vs 4h SELL vs 1h BUY: the 4h SELL is dropped by the 1d
+  // BUY, and the dropped 4h SELL still drops the 1h BUY: only the 1d BUY stands.
   plan = a.plan_instant({cand(2, kSideBuy, H), cand(1, kSideSell, 4 * H), cand(0, kSideBuy, D)},
                         book(1000 * kAmountScale, kAmountScale), PauseMode::running);
   BOOST_REQUIRE(plan.size() == 3u);
   BOOST_TEST(plan[0].candidate.stream == 0u);
-  BOOST_TEST(plan[1].candidate.stream == 2u);
-  BOOST_TEST(!plan[1].dropped);
-  BOOST_TEST(plan[2].candidate.stream == 1u);
+  BOOST_TEST(!plan[0].dropped);
+  BOOST_TEST(plan[1].dropped);
   BOOST_TEST(plan[2].dropped);
+  for (size_t i = 1; i < 3; ++i)
+    BOOST_TEST(plan[i].reason.find(plan[i].candidate.stream == 1u ? "conflict: BUY on 1d"
+                                                                  : "conflict: SELL on 4h") !=
+               std::string::npos);
+}
+
+// Every assignment of sides to the three BTC timeframes, holding BTC: a
+// signal stands exactly when no larger timeframe has the opposite side.
+BOOST_AUTO_TEST_CASE(conflict_rule_on_every_side_permutation_of_three_timeframes) {
+  ArbiterCore a(streams(), "acct");
+  const int64_t tfs[3] = {D, 4 * H, H};  // streams 0, 1, 2
+  for (int mask = 0; mask < 8; ++mask) {
+    uint8_t side[3];
+    std::vector<Candidate> c;
+    for (uint32_t s = 0; s < 3; ++s) {
+      side[s] = (mask >> s) & 1 ? kSideSell : kSideBuy;
+      c.push_back(cand(s, side[s], tfs[s]));
+    }
+    // Also every order of arrival: the rule must not depend on it.
+    std::vector<uint32_t> order{0, 1, 2};
+    do {
+      std::vector<Candidate> in;
+      for (uint32_t s : order) in.push_back(c[s]);
+      auto plan = a.plan_instant(in, book(1000 * kAmountScale, kAmountScale), PauseMode::running);
+      BOOST_REQUIRE(plan.size() == 3u);
+      for (const Intent& it : plan) {
+        const uint32_t s = it.candidate.stream;
+        bool outranked = false;
+        for (uint32_t bigger = 0; bigger < s; ++bigger) outranked |= side[bigger] != side[s];
+        BOOST_TEST(it.dropped == outranked, "mask " << mask << " stream " << s);
+      }
+    } while (std::next_permutation(order.begin(), order.end()));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(pause_modes) {

@@ -43,12 +43,36 @@ BOOST_AUTO_TEST_CASE(equity_from_fills_and_marks) {
   BOOST_TEST(st.positions[0].quantity == "0.15000000");
   BOOST_TEST(st.total_value == "11500.00000000");
   BOOST_TEST(st.quote_balance == "7000.00000000");
-  // One status per 6h bucket crossed by the equity points: three days, three.
+  // One status per 6h boundary from the first event to the last: D, D+6h,
+  // ..., 3D, whatever the equity interval (1d).
   auto due = p.take_due_statuses();
-  BOOST_REQUIRE(due.size() == 3u);
-  BOOST_TEST(due[1].time_ms == 2 * D);
-  BOOST_TEST(due[1].total_value == "8500.00000000");  // as it was then, not as it is now
+  BOOST_REQUIRE(due.size() == 9u);
+  for (size_t i = 0; i < due.size(); ++i) BOOST_TEST(due[i].time_ms == D + static_cast<int64_t>(i) * D / 4);
+  BOOST_TEST(due[1].total_value == "10000.00000000");  // D+6h: still marked at 20000
+  BOOST_TEST(due[4].total_value == "8500.00000000");   // 2D: as it was then, not as it is now
   BOOST_TEST(p.take_due_statuses().empty());
+}
+
+// A live node's clock carries the statuses past boundaries no window
+// reached (1d streams, 6h statuses), and a later window does not repeat them.
+BOOST_AUTO_TEST_CASE(advance_to_writes_the_status_boundaries_the_clock_passed) {
+  constexpr int64_t H = D / 24;
+  PortfolioCore p(streams(), "USDT", 10000 * kAmountScale, 6 * H, D);
+  p.apply_window({}, {{0, D, 20000}}, D + 1, false);
+  BOOST_REQUIRE(p.take_due_statuses().size() == 1u);  // at D
+  p.advance_to(D + 13 * H);                            // 6h and 12h past D
+  auto due = p.take_due_statuses();
+  BOOST_REQUIRE(due.size() == 2u);
+  BOOST_TEST(due[0].time_ms == D + 6 * H);
+  BOOST_TEST(due[1].time_ms == D + 12 * H);
+  p.advance_to(D + 13 * H);  // again: nothing new
+  BOOST_TEST(p.take_due_statuses().empty());
+  p.apply_window({}, {{0, 2 * D, 21000}}, 2 * D + 1, false);
+  due = p.take_due_statuses();
+  BOOST_REQUIRE(due.size() == 2u);  // 18h and 2D only
+  BOOST_TEST(due[0].time_ms == D + 18 * H);
+  BOOST_TEST(due[1].time_ms == 2 * D);
+  BOOST_TEST(due[1].total_value == "10000.00000000");  // nothing held: the quote
 }
 
 BOOST_AUTO_TEST_CASE(realized_pnl_uses_average_cost) {

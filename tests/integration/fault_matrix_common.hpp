@@ -41,16 +41,6 @@ inline nlohmann::json node_status(const NodeSetup& n) {
   return nlohmann::json::parse(r.output);
 }
 
-// Polls `done` every 50 ms until it holds or `limit` passes.
-inline bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 inline size_t count_type(const std::vector<LoggedEvent>& log, const std::string& type) {
   size_t n = 0;
   for (const auto& e : log) n += e.type == type;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -67,6 +68,16 @@ inline ProcessResult ctl(const NodeSetup& n, std::vector<std::string> args) {
   std::vector<std::string> argv{traderctl_bin(), "--endpoint", n.control, "--timeout-ms", "3000", "--json"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, std::chrono::seconds(15));
+}
+
+// Polls `done` every 50 ms until it holds or `limit` passes.
+inline bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
 }
 
 // Waits until the node answers status (bounded); false if it never did.

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "tests/integration/node_common.hpp"
+#include "tests/notify/bot_api_server.hpp"
 #include "tests/notify/smtp_server.hpp"
 
 using namespace tn;
@@ -171,4 +172,57 @@ BOOST_AUTO_TEST_CASE(a_channel_without_its_secret_is_off_says_so_and_queues_noth
   auto depth = (*store)->outbox().depth();
   BOOST_REQUIRE(depth.ok());
   BOOST_TEST(depth->empty());  // a channel that is off gets no rows
+}
+
+// No [notify.routes]: a Telegram channel that is on gets the hourly
+// daemon's messages, in log order: the start, one "signals found" per check
+// that had signals, every trade executed, every status, the stop; and no
+// per-signal message.
+BOOST_AUTO_TEST_CASE(without_routes_telegram_gets_the_daemons_messages) {
+  TempDir t;
+  BotApiServer bot;
+  setenv("TELEGRAM_BOT_TOKEN", "42:defaults", 1);
+  setenv("TELEGRAM_CHAT_ID", "7", 1);
+  // Stays up after the data: every message is delivered before the stop.
+  NodeSetup n = make_node(t.path(), daily({"BTCUSDT"}), 0, "at_end = \"stay\"\n");
+  std::ofstream(n.config, std::ios::app) << "\n[backtest]\nstatus_interval = \"30d\"\n"
+                                         << "[notify]\n[notify.telegram]\nbase_url = \"" << bot.url() << "\"\n";
+  Child node = start_node(n);
+  require_control(n, node);
+  BOOST_REQUIRE(wait_events(n, 0, "replay.summary").size() == 1u);
+  // The outbox empties as the bot answers.
+  BOOST_REQUIRE_MESSAGE(wait_for(
+      [&] {
+        auto st = ctl(n, {"status"});
+        return st.exit_code == 0 && nlohmann::json::parse(st.output)["outbox"].empty();
+      },
+      std::chrono::seconds(60)), "the outbox did not drain in 60 s");
+  BOOST_REQUIRE(ctl(n, {"stop"}).exit_code == 0);
+  auto run = wait_process(std::move(node), std::chrono::seconds(60));
+  unsetenv("TELEGRAM_BOT_TOKEN");
+  unsetenv("TELEGRAM_CHAT_ID");
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+  // The subjects expected from the log, in its order.
+  std::vector<std::string> want;
+  for (const auto& e : read_log(n.db)) {
+    if (e.type == "node.start") want.push_back("Node started");
+    if (e.type == "signals.found") want.push_back("Signals found: " + std::to_string(e.body["signals"].size()));
+    if (e.type == "trade.fill") want.push_back("Trade executed: ");
+    if (e.type == "trade.rejected") want.push_back("Trade failed: ");
+    if (e.type == "portfolio.status") want.push_back("Portfolio: ");
+    if (e.type == "node.stop") want.push_back("Node stopping");
+  }
+  const auto got = bot.requests();
+  BOOST_REQUIRE_EQUAL(got.size(), want.size());
+  size_t found = 0, statuses = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const std::string text = got[i]["text"].get<std::string>();
+    BOOST_TEST(text.find("<b>" + want[i]) == 0u, i << ": " << text.substr(0, 80));
+    found += want[i].rfind("Signals found", 0) == 0;
+    statuses += want[i] == "Portfolio: ";
+  }
+  BOOST_TEST(want.front() == "Node started");
+  BOOST_TEST(want.back() == "Node stopping");
+  BOOST_TEST(found > 3u);
+  BOOST_TEST(statuses > 3u);
 }

@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(failures_and_bad_input_are_reported_with_exit_codes) {
                                  std::chrono::seconds(10));
   BOOST_TEST(b.exit_code == 2);
   BOOST_TEST(b.output.find("unknown key 'sources.binance.rate_limt'") != std::string::npos, b.output);
-  auto nokey = tn::test::run_process({"/usr/bin/env", "-u", "POLYGON_API_KEY", "-u", "ALPHA_VANTAGE_API_KEY",
+  auto nokey = tn::test::run_process({"/usr/bin/env", "-u", "POLYGON_API_KEY", "-u", "MASSIVE_API_KEY", "-u", "ALPHA_VANTAGE_API_KEY",
                                       tn::test::build_dir() + "/tools/traderctl", "fetch-data", "--config", rig.config,
                                       "--symbols", "AAPL", "--asset-class", "equity"},
                                      std::chrono::seconds(10));

@@ -3,12 +3,16 @@
 #define BOOST_TEST_MODULE market_sources
 #include <boost/test/unit_test.hpp>
 
+#include <stdlib.h>
+
+#include "config/sources_config.hpp"
 #include "tests/market/market_test_util.hpp"
 
 using namespace tn::market;
 using tn::kDayMs;
 using tn::kHourMs;
 using tn::test::utc;
+using tn::SourcesConfig;
 
 namespace {
 void same_as_csv(const BarsResult& r, const std::string& csv) {
@@ -128,4 +132,19 @@ BOOST_AUTO_TEST_CASE(latest_prices_from_each_provider_are_cached_for_the_ttl) {
   again = rig.md().fetch_prices({{"binance", "BTCUSDT"}});
   BOOST_TEST(!again[0].cache_hit);
   BOOST_TEST(rig.ex.counts("binance").requests == sent + 1);
+}
+
+// Polygon.io is Massive since October 2025: either variable gives the key,
+// POLYGON_API_KEY first; an empty one counts as unset.
+BOOST_AUTO_TEST_CASE(the_polygon_key_comes_from_polygon_or_massive_api_key) {
+  unsetenv("POLYGON_API_KEY");
+  setenv("MASSIVE_API_KEY", "massive-key", 1);
+  BOOST_TEST(options_from_config(SourcesConfig{}).sources.at("polygon").api_key == "massive-key");
+  setenv("POLYGON_API_KEY", "", 1);
+  BOOST_TEST(options_from_config(SourcesConfig{}).sources.at("polygon").api_key == "massive-key");
+  setenv("POLYGON_API_KEY", "polygon-key", 1);
+  BOOST_TEST(options_from_config(SourcesConfig{}).sources.at("polygon").api_key == "polygon-key");
+  unsetenv("POLYGON_API_KEY");
+  unsetenv("MASSIVE_API_KEY");
+  BOOST_TEST(options_from_config(SourcesConfig{}).sources.at("polygon").api_key.empty());
 }

@@ -90,6 +90,25 @@ BOOST_AUTO_TEST_CASE(channels_need_their_secrets_from_the_environment) {
   BOOST_CHECK(route_for(c->notify, p.on, "signal.dropped").empty());
 }
 
+// No [notify.routes]: every channel that is on gets the hourly daemon's
+// messages, and nothing else; "log" never gets outbox rows.
+BOOST_AUTO_TEST_CASE(without_routes_channels_that_are_on_get_the_daemons_messages) {
+  NotifyConfig none;
+  const std::vector<std::string> on{"log", "telegram", "email"};
+  for (const std::string& type : {"node.start", "signals.found", "trade.fill", "trade.rejected",
+                                  "portfolio.status", "data.error", "node.stop"})
+    BOOST_CHECK_MESSAGE((route_for(none, on, type) == std::vector<std::string>{"telegram", "email"}), type);
+  for (const std::string& type : {"signal.buy", "signal.dropped", "market.bar", "control.action"})
+    BOOST_CHECK_MESSAGE(route_for(none, on, type).empty(), type);
+  BOOST_CHECK(route_for(none, {"log"}, "trade.fill").empty());
+  BOOST_CHECK((routed_types(none) == default_route_types()));
+  // Configured routes replace the defaults entirely.
+  auto c = parse(kFull);
+  BOOST_REQUIRE(c);
+  BOOST_CHECK(route_for(c->notify, on, "signals.found").empty());
+  BOOST_CHECK(route_for(c->notify, on, "trade.rejected").empty());
+}
+
 BOOST_AUTO_TEST_CASE(bad_notify_config_names_file_key_and_line) {
   BOOST_CHECK(has(error_of("[notify]\nbackof_ms = 3\n"), "n.toml: unknown key 'notify.backof_ms' (line 4)"));
   BOOST_CHECK(has(error_of("[notify.telegram]\ntoken = \"x\"\n"), "unknown key 'notify.telegram.token'"));

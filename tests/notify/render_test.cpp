@@ -106,6 +106,23 @@ BOOST_AUTO_TEST_CASE(every_event_worth_telling_renders_and_the_rest_is_silent) {
   BOOST_CHECK(!dropped->has_value());
 }
 
+// One message per check listing every signal, the dropped ones with why;
+// a symbol name can't inject markup into the HTML variants.
+BOOST_AUTO_TEST_CASE(signals_found_lists_every_signal_of_the_check) {
+  SignalsFoundEvent e;
+  e.close_time_ms = 1'767'052'800'000;
+  e.signals.push_back({"BTCUSDT", "1d", "BUY", 0, e.close_time_ms, 87000.5, 95000, -8.42, 20, -8, "order", "r"});
+  e.signals.push_back({"BTC<b>", "1h", "SELL", 0, e.close_time_ms, 87000.5, 80000, 8.75, 50, 5, "dropped",
+                       "conflict: BUY on 1d outranks this SELL on 1h"});
+  const Message m = must_render(event_entry(8, topic::signals_found, e));
+  BOOST_CHECK_EQUAL(m.subject, "Signals found: 2 (1 to trade)");
+  BOOST_CHECK(has(m.text, "Check: 2025-12-30 00:00 UTC"));
+  BOOST_CHECK(has(m.text, "BUY BTCUSDT 1d @ 87000.5 (-8.42% from MA20): order\n"));
+  BOOST_CHECK(has(m.text, "(8.75% from MA50): dropped, conflict: BUY on 1d outranks this SELL on 1h"));
+  BOOST_CHECK(has(m.chat_html, "BTC&lt;b&gt;"));
+  BOOST_CHECK(!has(m.html, "BTC<b>"));
+}
+
 BOOST_AUTO_TEST_CASE(payload_kinds_render_and_bad_ones_are_clear_errors) {
   storage::OutboxEntry e;
   e.id = 8;
