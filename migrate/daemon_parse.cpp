@@ -84,6 +84,7 @@ Result<Order> parse_order(const DaemonOrder& row, size_t index, const std::strin
   if (o.symbol.size() <= quote.size() || !o.symbol.ends_with(quote))
     return at(where, "symbol", "'" + *symbol + "' is not quoted in " + quote + " (--quote)");
   o.base = o.symbol.substr(0, o.symbol.size() - quote.size());
+  if (o.base == quote) return at(where, "symbol", "'" + *symbol + "' trades " + quote + " against itself");
   if (static_cast<long double>(o.quantity) * o.price > std::numeric_limits<Amount>::max())
     return at(where, "quantity x price", "is out of range");
   return o;

@@ -249,6 +249,7 @@ BOOST_AUTO_TEST_CASE(each_bad_row_is_named_by_table_and_id) {
       {[](DaemonAccount& a) { a.orders[1].quantity = c("-1"); }, {"orders id 7: quantity is negative"}},
       {[](DaemonAccount& a) { a.orders[1].symbol = c("ETHBTC"); }, {"orders id 7: symbol 'ETHBTC' is not quoted in USDT"}},
       {[](DaemonAccount& a) { a.orders[1].side = Cell{}; }, {"orders id 7: side is empty"}},
+      {[](DaemonAccount& a) { a.orders[1].symbol = c("USDTUSDT"); }, {"orders id 7: symbol 'USDTUSDT' trades USDT against itself"}},
       {[](DaemonAccount& a) { a.orders[1].id = Cell{}; }, {"orders row 2: id is empty"}},
       {[](DaemonAccount& a) { a.orders[1].id = c("3"); }, {"orders id 3 appears twice"}},
       {[](DaemonAccount& a) { a.transactions[0].amount = c("ten"); }, {"transactions id 4: amount 'ten' is not a number"}},
