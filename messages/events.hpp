@@ -35,6 +35,10 @@ inline const std::string market_summary = "market.summary";
 // Cluster health: a data node serving a shard attached / went away.
 inline const std::string node_peer_up = "node.peer_up";
 inline const std::string node_peer_down = "node.peer_down";
+// An account brought over from the hourly daemon's SQLite database
+// (`tradernode import-sqlite`): each of its transactions, then a summary.
+inline const std::string import_transaction = "import.transaction";
+inline const std::string import_summary = "import.summary";
 }  // namespace topic
 
 // An order given on the control endpoint (pause, resume, run-now, stop,
@@ -210,6 +214,36 @@ struct MarketSummaryEvent {
   MSGPACK_DEFINE_MAP(date, asset_class, symbols, rose, fell, unchanged, skipped, benchmark,
                      has_benchmark, benchmark_change, gainers, losers, signals, recommendations,
                      notes, generated_at_ms);
+};
+
+// One row of the daemon's transactions table, kept as history (the
+// balances come from its balances table, not from these).
+struct ImportTransactionEvent {
+  std::string ref;       // "sqlite:<id>": the daemon's id
+  std::string account, transaction_type;
+  std::string amount;    // decimal, as the daemon recorded it (negative: a debit)
+  std::string currency, description;
+  int64_t time_ms = 0;   // its created_at
+  MSGPACK_DEFINE_MAP(ref, account, transaction_type, amount, currency, description, time_ms);
+};
+
+// A held asset as imported: its quantity and the cost basis given to it.
+struct ImportedHolding {
+  std::string asset;
+  std::string quantity, cost;  // decimals
+  std::string cost_from;       // "buys", "buys and first price", "first price", "unknown"
+  MSGPACK_DEFINE_MAP(asset, quantity, cost, cost_from);
+};
+
+// The last event of an import: where from, and what the ledger now holds.
+struct ImportSummaryEvent {
+  std::string source;  // the SQLite file
+  std::string account, quote;
+  std::string starting_capital, quote_balance;  // decimals
+  uint32_t orders = 0, fills = 0, transactions = 0, opening_entries = 0;
+  std::vector<ImportedHolding> holdings;
+  MSGPACK_DEFINE_MAP(source, account, quote, starting_capital, quote_balance, orders, fills,
+                     transactions, opening_entries, holdings);
 };
 
 }  // namespace tn

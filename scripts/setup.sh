@@ -11,6 +11,7 @@ packages=(
   libzmq3-dev cppzmq-dev          # ZeroMQ + its C++ binding
   libmsgpack-cxx-dev              # msgpack-c (C++)
   liblmdb-dev                     # LMDB
+  libsqlite3-dev                  # reading the hourly daemon's database (tradernode import-sqlite)
   libboost-test-dev               # Boost.Test
   libtomlplusplus-dev             # config (TOML)
   libcli11-dev                    # command lines

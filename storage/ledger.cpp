@@ -9,9 +9,7 @@ namespace tn::storage {
 
 namespace fmt = format;
 
-namespace {
-
-constexpr std::string_view kLedgerLabel = "ledger";
+namespace detail {
 
 // Account and asset names go into composite keys: 1..128 bytes, no NUL.
 Status check_name(const char* what, const std::string& name) {
@@ -37,6 +35,37 @@ Status check_request(const OrderRequest& req) {
                                                req.base);
   return Status::OK();
 }
+
+TradeEvent trade_event(const OrderResult& r) {
+  const OrderRequest& q = r.request;
+  TradeEvent e;
+  e.order_id = q.order_id;
+  e.account = q.account;
+  e.symbol = q.symbol;
+  e.timeframe = q.timeframe;
+  e.side = q.side;
+  e.bar_open_time_ms = q.bar_open_time_ms;
+  e.decided_at_ms = q.decided_at_ms;
+  e.price = q.price;
+  e.quantity = format_amount(r.quantity);
+  e.value = format_amount(r.value);
+  e.fee = format_amount(r.fee);
+  e.quote_after = format_amount(r.quote_after);
+  e.base_after = format_amount(r.base_after);
+  e.reason = q.reason;
+  e.reject_reason = r.reject_reason;
+  return e;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_name;
+using detail::check_request;
+using detail::trade_event;
+
+constexpr std::string_view kLedgerLabel = "ledger";
 
 // A printable form of a transactions key for error messages.
 std::string tx_key_text(std::string_view key) {
@@ -115,27 +144,6 @@ Result<uint64_t> next_tx(lmdb::WriteTxn& txn, const detail::Tables& t, const std
   if (key.size() != prefix.size() + 8)
     return detail::corrupt_record(fmt::kTransactions, account + "/(last)", "key is not account/tx");
   return fmt::from_be64(key.substr(prefix.size())) + 1;
-}
-
-TradeEvent trade_event(const OrderResult& r) {
-  const OrderRequest& q = r.request;
-  TradeEvent e;
-  e.order_id = q.order_id;
-  e.account = q.account;
-  e.symbol = q.symbol;
-  e.timeframe = q.timeframe;
-  e.side = q.side;
-  e.bar_open_time_ms = q.bar_open_time_ms;
-  e.decided_at_ms = q.decided_at_ms;
-  e.price = q.price;
-  e.quantity = format_amount(r.quantity);
-  e.value = format_amount(r.value);
-  e.fee = format_amount(r.fee);
-  e.quote_after = format_amount(r.quote_after);
-  e.base_after = format_amount(r.base_after);
-  e.reason = q.reason;
-  e.reject_reason = r.reject_reason;
-  return e;
 }
 
 // The body of apply(), inside its write txn.

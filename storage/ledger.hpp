@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/amount.hpp"
@@ -23,6 +24,18 @@ struct LedgerSnapshot {
   Amount starting_capital = 0;
   std::vector<OrderResult> orders;         // in the order they were applied
   std::map<std::string, Amount> balances;  // asset -> balance
+};
+
+// A history brought over from another system (`tradernode import-sqlite`),
+// for import_history to write into an empty ledger.
+struct LedgerImport {
+  std::string account, quote;
+  Amount starting_capital = 0;  // the account record's, as init_account sets it
+  // In the order it happened: an order result is journaled (transactions
+  // and orders tables) with its trade.fill / trade.rejected event, at its
+  // decided_at_ms; a draft is logged as it is.
+  std::vector<std::variant<OrderResult, EventLog::Draft>> history;
+  std::map<std::string, Amount> balances;  // asset -> balance after the history
 };
 
 class Ledger {
@@ -62,6 +75,16 @@ class Ledger {
   Result<std::vector<OrderResult>> apply_batch(const std::vector<OrderRequest>& reqs,
                                                const LedgerRules& rules, int64_t ts_ns,
                                                const std::vector<EventLog::Draft>& before = {});
+
+  // Writes an imported account in ONE write transaction, only into an
+  // empty ledger (no account, balance, order or event yet): its record,
+  // balances, journal and events, each order's event_seq set to its event.
+  // Checked before anything is written: the names and ids, every draft, and
+  // that the history reconciles with the balances (storage/reconcile.hpp),
+  // so `traderctl verify` passes on the result.
+  // Errors: invalid_input (a check above, or the ledger is not empty:
+  // nothing is written), storage_full / io from LMDB (nothing is kept).
+  Status import_history(const LedgerImport& plan);
 
   // The stored result of order_id (duplicate = false), or nullopt.
   Result<std::optional<OrderResult>> find_order(const std::string& order_id);

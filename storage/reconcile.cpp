@@ -21,9 +21,13 @@ Result<Reconciliation> reconcile(Ledger& ledger, const std::string& account) {
   // balances and the history disagree.
   auto snap = ledger.snapshot(account);
   if (!snap) return snap.error();
-  const Amount* start = &snap->starting_capital;
-  const auto* orders = &snap->orders;
-  const auto* stored = &snap->balances;
+  return reconcile(*snap);
+}
+
+Reconciliation reconcile(const LedgerSnapshot& snap) {
+  const Amount* start = &snap.starting_capital;
+  const auto* orders = &snap.orders;
+  const auto* stored = &snap.balances;
 
   Reconciliation r;
   std::string quote;

@@ -23,5 +23,8 @@ struct Reconciliation {
 
 // not_found when the account was never initialised; storage errors pass on.
 Result<Reconciliation> reconcile(Ledger& ledger, const std::string& account);
+// The same checks on a picture of the ledger held in memory: what an
+// import (Ledger::import_history) checks before it writes anything.
+Reconciliation reconcile(const LedgerSnapshot& snap);
 
 }  // namespace tn::storage

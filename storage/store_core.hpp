@@ -10,6 +10,8 @@
 
 #include "common/error.hpp"
 #include "messages/codec.hpp"
+#include "messages/events.hpp"
+#include "messages/orders.hpp"
 #include "storage/event_log.hpp"
 #include "storage/lmdb/lmdb.hpp"
 #include "storage/outbox.hpp"
@@ -48,6 +50,15 @@ Result<uint64_t> append_event(const Core& core, lmdb::WriteTxn& txn, const Event
 // What append_event trusts: a type of 1..kMaxTypeBytes and exactly one
 // msgpack object as body. Callers check outside the write txn.
 Status check_draft(const EventLog::Draft& draft);
+
+// What the ledger checks before it stores anything (storage/ledger.cpp),
+// shared with its import (storage/ledger_import.cpp): an account or asset
+// name fits a composite key (1..kMaxNameBytes, no NUL); a request has an
+// id that fits a key, valid names and base != quote.
+Status check_name(const char* what, const std::string& name);
+Status check_request(const OrderRequest& req);
+// The trade.fill / trade.rejected body of a stored order result.
+TradeEvent trade_event(const OrderResult& r);
 
 // The notify hook of append_event (storage/outbox.cpp): writes one outbox
 // row per channel the Store's router names for type, inside txn.

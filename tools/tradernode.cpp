@@ -7,6 +7,7 @@
 #include "tools/backtest.hpp"
 #include "tools/breakout_backtest_command.hpp"
 #include "tools/cli.hpp"
+#include "tools/import_sqlite_command.hpp"
 #include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
 
@@ -44,10 +45,13 @@ int main(int argc, char** argv) {
   run->add_option("--db-path", run_opt.db_path, "LMDB folder (overrides [node] db_path)");
   run->add_flag("--quiet", run_opt.quiet, "only warnings and errors on the terminal");
 
+  auto import_sqlite = tn::add_import_sqlite_command(app);  // the hourly daemon's account -> a new ledger
+
   if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
   if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);
+  if (import_sqlite->sub->parsed()) return tn::run_import_sqlite(*import_sqlite);
   if (backtest->parsed() && bt.strategy == "breakout") return tn::run_breakout_backtest_command(bt);
   if (backtest->parsed()) return tn::run_backtest(bt);
   return tn::cli::kExitUsage;
