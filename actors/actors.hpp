@@ -71,7 +71,11 @@ using IndicatorActor = caf::typed_actor<
     HealthApi>;
 
 // One per shard: the MA-distance rule; candidates and marks to the arbiter.
-using SignalActor = SnapshotSink::extend<HealthApi>;
+using SignalActor = SnapshotSink::extend<
+    // msgpack SignalView: per stream the last bar decided, with its price,
+    // MA and distance (control: status).
+    caf::replies_to<status_atom>::with<std::string>,
+    HealthApi>;
 
 // Receives the arbiter's progress (the backtest's progress line).
 using ProgressSink = caf::typed_actor<
@@ -121,7 +125,8 @@ using SchedulerActor = FeederActor::extend<
     caf::reacts_to<stop_atom>,
     // traderctl run-now: check every stream now.
     caf::reacts_to<runnow_atom>,
-    // msgpack ScheduleView.
+    // msgpack ScheduleView: per stream its last and next check, in the
+    // node's clock (simulated in replay).
     caf::replies_to<status_atom>::with<std::string>,
     HealthApi>;
 

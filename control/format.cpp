@@ -1,6 +1,7 @@
 #include "control/format.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -10,12 +11,14 @@
 namespace tn {
 
 // JSON mirrors the wire field names (ADL finds these in namespace tn).
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks, warming_up,
+                                   last_bar_ms, price, ma, distance, next_check_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutboxStatus, channel, depth, oldest_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerStatus, shard, state, node, joins, stale_checks, since_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
                                    signal_checks, trades_executed, trades_failed, success_rate,
-                                   portfolio_value, quote, outbox, role, peers, workers)
+                                   portfolio_value, quote, outbox, role, peers, workers, now_ms,
+                                   state, free_quote)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionEntry, symbol, asset, quantity, price, value, cost,
                                    unrealized_pnl)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionsBody, quote, positions)
@@ -116,6 +119,12 @@ std::string format_age(int64_t ms, int64_t now_ms) {
   return format_duration((now_ms - ms) / 1000) + " ago";
 }
 
+std::string format_next(int64_t ms, int64_t now_ms) {
+  if (ms == 0) return "none";
+  if (ms <= now_ms) return "now";
+  return "in " + format_duration((ms - now_ms + 999) / 1000);  // never "in 0s"
+}
+
 std::string format_price(double price) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.8f", price);
@@ -127,28 +136,66 @@ std::string format_price(double price) {
   return s;
 }
 
-std::string format_status(const StatusBody& s, int64_t now_ms) {
-  std::string state = s.pause_mode.empty() ? (s.paused ? "paused" : "running") : s.pause_mode;
-  if (s.pause_mode == pause_mode::entries_only) state = "paused (entries only: no new buys, sells go on)";
-  std::string out = render_pairs({
-      {"node", s.node + " (" + s.mode + ")"},
-      {"state", state},
-      {"uptime", format_duration(s.uptime_s)},
-      {"portfolio", s.portfolio_value + " " + s.quote},
-      {"signal checks", std::to_string(s.signal_checks)},
-      {"trades", std::to_string(s.trades_executed) + " executed, " +
-                     std::to_string(s.trades_failed) + " failed, " + pct(s.success_rate) +
-                     " success"},
-  });
-  out += "\n";
+// The signal's side of a stream's state. A data source's state (waiting,
+// late, stale, failing), where the node reports one, goes before it.
+std::string stream_state_text(const WatchEntry& w) {
+  return w.warming_up ? "warming up" : "ok";
+}
+
+namespace {
+
+std::string node_state_text(const StatusBody& s) {
+  std::string pause = s.pause_mode.empty() ? (s.paused ? "paused" : "running") : s.pause_mode;
+  if (s.pause_mode == pause_mode::entries_only) pause = "paused (entries only: no new buys, sells go on)";
+  if (s.state != run_state::finished) return pause;
+  return "finished (end of the recorded data, deciding nothing more)" +
+         (s.paused ? "; " + pause : std::string());
+}
+
+// "-" for a value the node does not have (NaN: warming up; JSON null).
+std::string price_cell(double v) { return std::isnan(v) ? "-" : format_price(v); }
+std::string distance_cell(double v) {
+  if (std::isnan(v)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.2f%%", v);
+  return buf;
+}
+
+std::string watchlist_table(const StatusBody& s, int64_t node_now_ms) {
+  if (s.watchlist.empty()) return "(empty watchlist)\n";
   std::vector<std::vector<std::string>> rows;
-  for (const auto& w : s.watchlist)
-    rows.push_back({w.stream, format_utc_ms(w.last_check_ms), format_age(w.last_check_ms, now_ms),
-                    std::to_string(w.signal_checks)});
-  out += rows.empty() ? "(empty watchlist)\n"
-                      : render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS"}, rows,
-                                     {false, false, false, true});
-  out += "\n";
+  for (const auto& w : s.watchlist) {
+    const bool bar = w.last_bar_ms != 0;
+    rows.push_back({w.stream, stream_state_text(w), bar ? format_utc_ms(w.last_bar_ms) : "-",
+                    bar ? price_cell(w.price) : "-", bar ? price_cell(w.ma) : "-",
+                    bar ? distance_cell(w.distance) : "-", format_age(w.last_check_ms, node_now_ms),
+                    format_next(w.next_check_ms, node_now_ms), std::to_string(w.signal_checks)});
+  }
+  return render_table({"STREAM", "STATE", "LAST BAR (OPEN)", "PRICE", "MA", "DISTANCE", "LAST CHECK",
+                       "NEXT CHECK", "CHECKS"},
+                      rows, {false, false, false, true, true, true, false, false, true});
+}
+
+}  // namespace
+
+std::string format_status(const StatusBody& s, int64_t now_ms) {
+  // The node's clock: simulated in a replay. A node that sends none is live.
+  const int64_t node_now = s.now_ms != 0 ? s.now_ms : now_ms;
+  std::vector<std::pair<std::string, std::string>> head = {
+      {"node", s.node + " (" + s.mode + ")"},
+      {"state", node_state_text(s)},
+  };
+  if (s.now_ms != 0)
+    head.push_back({"clock", format_utc_ms(s.now_ms) + (s.mode == "replay" ? " (simulated)" : "")});
+  head.push_back({"uptime", format_duration(s.uptime_s)});
+  head.push_back({"portfolio", s.portfolio_value + " " + s.quote});
+  if (!s.free_quote.empty())
+    head.push_back({"free " + (s.quote.empty() ? std::string("quote") : s.quote), s.free_quote + " " + s.quote});
+  head.push_back({"signal checks", std::to_string(s.signal_checks)});
+  head.push_back({"trades", std::to_string(s.trades_executed) + " executed, " +
+                                std::to_string(s.trades_failed) + " failed, " + pct(s.success_rate) +
+                                " success"});
+  std::string out = render_pairs(head) + "\n" + watchlist_table(s, node_now) + "\n";
   if (!s.peers.empty()) {  // a trading node: its data nodes, per shard
     std::vector<std::vector<std::string>> peers;
     for (const auto& p : s.peers)

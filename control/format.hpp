@@ -27,10 +27,18 @@ std::string format_duration(int64_t seconds);
 std::string format_utc_ms(int64_t ms);
 // "12s ago" relative to now_ms; "never" for 0; "just now" when in the future.
 std::string format_age(int64_t ms, int64_t now_ms);
+// "in 55m 00s" relative to now_ms; "now" when due (ms <= now_ms); "none" for 0.
+std::string format_next(int64_t ms, int64_t now_ms);
 // A price without float noise: up to 8 decimals, trailing zeros dropped.
 std::string format_price(double price);
 
+// A stream's STATE cell in the status table: "warming up" or "ok".
+std::string stream_state_text(const WatchEntry& w);
+
 // Tables. now_ms makes ages ("12s ago") deterministic in tests.
+// format_status: the streams' times against the node's clock (s.now_ms;
+// now_ms for a node that sends none), so a replay's ages are in simulated
+// time; the outbox's and the peers' (wall times) against now_ms.
 std::string format_status(const StatusBody& s, int64_t now_ms);
 std::string format_positions(const PositionsBody& p);
 std::string format_profit(const ProfitBody& p);

@@ -52,7 +52,7 @@ using sync_atom = caf::atom_constant<caf::atom("sync")>;
 // messages/control.hpp) as std::string: the control thread sends them on
 // as they are, so they need no CAF type of their own.
 using pause_atom = caf::atom_constant<caf::atom("pause")>;    // + pause_mode string
-using status_atom = caf::atom_constant<caf::atom("status")>;  // -> ArbiterStats / ScheduleView
+using status_atom = caf::atom_constant<caf::atom("status")>;  // -> ArbiterStats, ScheduleView, SignalView, PeerStatus
 using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;

@@ -21,7 +21,10 @@
 // Python client reads it with msgpack.unpackb(reply["body"]).
 //
 // Commands, their args (all values are strings) and reply bodies:
-//   status           -                      StatusBody
+//   status           -                      StatusBody: the node's state (running |
+//                                           finished), its clock (now_ms: simulated
+//                                           in a replay), free quote, per stream
+//                                           the last bar decided and the next check
 //   pause            entries_only="1" for the safe pause (no new BUYs,
 //                    SELLs of held positions go on)      AckBody
 //   resume           -                      AckBody
@@ -44,7 +47,8 @@
 // node's handler, which answers ok=false "unknown command ...".
 //
 // Money is a decimal string ("1234.50000000"), as in events.hpp; prices are
-// double (market data); times are Unix milliseconds (UTC).
+// double (market data; NaN where there is none yet, null in traderctl's
+// JSON); times are Unix milliseconds (UTC).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -113,11 +117,21 @@ struct ControlReply {
 
 // --- reply bodies ---------------------------------------------------------
 
+// One stream of the watchlist. Times are in the node's clock (StatusBody
+// now_ms). price, ma and distance are those of the last bar decided; ma and
+// distance are NaN (JSON null) while the stream warms up.
 struct WatchEntry {
   std::string stream;         // "BTCUSDT:1d"
   int64_t last_check_ms = 0;  // 0: not checked yet
   uint64_t signal_checks = 0;
-  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks);
+  bool warming_up = false;    // no bar decided yet, or fewer bars than its ma_period
+  int64_t last_bar_ms = 0;    // open time of the last bar decided; 0: none yet
+  double price = 0;           // that bar's close
+  double ma = 0;              // its moving average
+  double distance = 0;        // (price - ma) / ma, in percent
+  int64_t next_check_ms = 0;  // when the scheduler checks it next; 0: no check left
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks, warming_up, last_bar_ms, price, ma,
+                     distance, next_check_ms);
 };
 
 // Notifications waiting in the durable outbox for one channel.
@@ -139,6 +153,14 @@ struct PeerStatus {
   MSGPACK_DEFINE_MAP(shard, state, node, joins, stale_checks, since_ms);
 };
 
+// state values in StatusBody.
+namespace run_state {
+inline const std::string running = "running";
+// A replay that reached the end of its data and stays up ([node] at_end =
+// "stay"): it decides nothing more.
+inline const std::string finished = "finished";
+}  // namespace run_state
+
 struct StatusBody {
   std::string mode;        // backtest | replay | live
   std::string node;        // node name (envelope "node")
@@ -156,9 +178,15 @@ struct StatusBody {
   std::string role = "all";          // all | trading (a data node has no control endpoint)
   std::vector<PeerStatus> peers;     // trading: one per shard
   uint32_t workers = 0;              // CAF scheduler threads ([node] threads)
+  // The node's clock when it answered: simulated in a replay, the wall
+  // clock live. The watchlist's times are in it. uptime_s, the outbox's
+  // and the peers' times are wall time.
+  int64_t now_ms = 0;
+  std::string state = run_state::running;  // run_state::*
+  std::string free_quote;                  // decimal: the quote currency not in positions
   MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
                      trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox,
-                     role, peers, workers);
+                     role, peers, workers, now_ms, state, free_quote);
 };
 
 struct PositionEntry {

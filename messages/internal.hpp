@@ -69,18 +69,34 @@ struct ArbiterStats {
   MSGPACK_DEFINE_MAP(pause_mode, windows, signals, trades, rejected);
 };
 
-// The scheduler's view (control: status): per stream its last check.
+// The scheduler's view (control: status): per stream its last and next check.
 struct ScheduleStream {
   uint32_t stream = 0;
   int64_t last_check_ms = 0;  // 0: never
   uint64_t checks = 0;
-  MSGPACK_DEFINE_MAP(stream, last_check_ms, checks);
+  int64_t next_check_ms = 0;  // 0: no check left (the replay's last was sent)
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, checks, next_check_ms);
 };
 struct ScheduleView {
-  int64_t now_ms = 0;  // the schedule's clock (simulated in replay)
+  int64_t now_ms = 0;  // the node's clock: simulated in replay, the wall clock live
   uint64_t checks = 0;
   std::vector<ScheduleStream> streams;
   MSGPACK_DEFINE_MAP(now_ms, checks, streams);
+};
+
+// A signal shard's view (control: status): per stream of the shard that has
+// had a bar, the last bar it decided (warm-up history included: those bars
+// were decided before a restart). ma and distance are NaN while the stream
+// has fewer bars than its ma_period.
+struct SignalStream {
+  uint32_t stream = 0;
+  int64_t last_bar_ms = 0;  // open time
+  double price = 0, ma = 0, distance = 0;
+  MSGPACK_DEFINE_MAP(stream, last_bar_ms, price, ma, distance);
+};
+struct SignalView {
+  std::vector<SignalStream> streams;  // ascending by stream id
+  MSGPACK_DEFINE_MAP(streams);
 };
 
 // The arbiter's orders of one instant to the executor, applied in order in

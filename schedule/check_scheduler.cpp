@@ -102,9 +102,17 @@ std::optional<int64_t> CheckScheduler::ack(uint64_t window) {
   return t;
 }
 
-ScheduleView CheckScheduler::view() const {
+int64_t CheckScheduler::next_check_ms(const CheckStream& s, int64_t now_ms) const {
+  if (last_sent_) return 0;
+  // Replay: its next due time, or the data's end, where one last check reads
+  // every stream.
+  if (opt_.simulated) return std::min(sim_due_ms(s), opt_.end_ms);
+  return std::max(sched_.next_due_ms(s.stream), std::max(clock_ms_, now_ms));
+}
+
+ScheduleView CheckScheduler::view(int64_t now_ms) const {
   ScheduleView v;
-  v.now_ms = clock_ms_;
+  v.now_ms = opt_.simulated ? clock_ms_ : now_ms;
   v.checks = total_checks_;
   for (const CheckStream& s : streams_) {
     ScheduleStream e;
@@ -112,6 +120,7 @@ ScheduleView CheckScheduler::view() const {
     e.last_check_ms = sched_.last_check_ms(s.stream).value_or(0);
     auto it = checks_.find(s.stream);
     e.checks = it == checks_.end() ? 0 : it->second;
+    e.next_check_ms = next_check_ms(s, now_ms);
     v.streams.push_back(e);
   }
   return v;

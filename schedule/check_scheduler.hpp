@@ -71,12 +71,16 @@ class CheckScheduler {
   bool last_sent() const { return last_sent_; }
   bool idle() const { return sent_ == acked_; }  // nothing undecided
   int64_t clock_ms() const { return clock_ms_; }  // the schedule's "now" (sim in replay)
-  ScheduleView view() const;
+  // Per stream its last and next check, in the node's clock: the simulated
+  // one in replay (now_ms ignored), now_ms live. A stream due already is
+  // next checked at now (or once the credit allows).
+  ScheduleView view(int64_t now_ms) const;
 
  private:
   CheckScheduler(BarSchedule sched, std::vector<CheckStream> streams, CheckSchedulerOptions o);
   std::vector<CheckRequest> make_check(int64_t t, const std::vector<uint32_t>& due, bool last);
   int64_t sim_due_ms(const CheckStream& s) const;
+  int64_t next_check_ms(const CheckStream& s, int64_t now_ms) const;
 
   BarSchedule sched_;
   std::vector<CheckStream> streams_;  // by stream id order

@@ -1,6 +1,9 @@
 #include "tools/node_control.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
 
 #include "actors/daily_jobs/daily_jobs.hpp"
 #include "common/clock.hpp"
@@ -38,32 +41,72 @@ ControlReply ack(const ControlRequest& req, const std::string& message) {
   return ok(req, encode(AckBody{message}));
 }
 
+// Per stream: its checks (the scheduler) and the last bar decided (the
+// signal shards). A stream no shard has decided a bar of yet warms up.
+Result<std::vector<WatchEntry>> watch_entries(const NodeControlContext& ctx, const ScheduleView& sch) {
+  std::map<uint32_t, SignalStream> decided;
+  for (const SignalActor& shard : ctx.pipeline->signals) {
+    auto v = ask_as<SignalView>(ctx, shard, status_atom::value);
+    if (!v) return v.error();
+    for (const SignalStream& s : v->streams) decided[s.stream] = s;
+  }
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // JSON null
+  std::vector<WatchEntry> out;
+  for (const ScheduleStream& s : sch.streams) {
+    WatchEntry w{s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?", s.last_check_ms,
+                 s.checks};
+    w.next_check_ms = s.next_check_ms;
+    w.warming_up = true;
+    w.price = w.ma = w.distance = kNone;
+    if (auto d = decided.find(s.stream); d != decided.end()) {
+      w.last_bar_ms = d->second.last_bar_ms;
+      w.price = d->second.price;
+      w.ma = d->second.ma;
+      w.distance = d->second.distance;
+      w.warming_up = std::isnan(w.ma);  // fewer bars than its ma_period
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+// Trade counts and the success rate, from the ledger's order history.
+Status count_trades(const NodeControlContext& ctx, StatusBody& b) {
+  auto orders = ctx.store->ledger().orders(ctx.account);
+  if (!orders) return orders.error();
+  for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
+  const uint64_t all = b.trades_executed + b.trades_failed;
+  b.success_rate = all ? static_cast<double>(b.trades_executed) / static_cast<double>(all) : 0;
+  return Status::OK();
+}
+
 ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   auto arb = ask_as<ArbiterStats>(ctx, ctx.pipeline->arbiter, status_atom::value);
   auto sch = ask_as<ScheduleView>(ctx, ctx.pipeline->scheduler, status_atom::value);
   auto value = ask_as<std::string>(ctx, ctx.pipeline->portfolio, view_atom::value, std::string("value"), uint32_t{0});
-  auto orders = ctx.store->ledger().orders(ctx.account);
-  if (!arb || !sch || !value || !orders)
-    return fail(req, "status unavailable: " + (!arb ? arb.error().message : !sch ? sch.error().message
-                                              : !value ? value.error().message : orders.error().message));
+  auto streams = sch ? watch_entries(ctx, *sch) : sch.error();
+  auto free_quote = ctx.store->ledger().balance(ctx.account, ctx.quote);
+  auto outbox = ctx.store->outbox().depth();
   StatusBody b;
+  const Status trades = count_trades(ctx, b);
+  for (const Error* e : {arb ? nullptr : &arb.error(), sch ? nullptr : &sch.error(),
+                         value ? nullptr : &value.error(), streams ? nullptr : &streams.error(),
+                         free_quote ? nullptr : &free_quote.error(), outbox ? nullptr : &outbox.error(),
+                         trades ? nullptr : &trades.error()})
+    if (e) return fail(req, "status unavailable: " + e->message);
   b.mode = ctx.mode;
   b.node = ctx.node;
   b.pause_mode = arb->pause_mode;
   b.paused = arb->pause_mode != pause_mode::running;
   b.uptime_s = (wall_clock_ms() - ctx.started_ms) / 1000;
   b.workers = static_cast<uint32_t>(ctx.sys->scheduler().num_workers());
-  for (const ScheduleStream& s : sch->streams)
-    b.watchlist.push_back({s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?",
-                           s.last_check_ms, s.checks});
+  b.now_ms = sch->now_ms;
+  b.state = ctx.finished && ctx.finished->load() ? run_state::finished : run_state::running;
+  b.watchlist = std::move(*streams);
   b.signal_checks = sch->checks;
-  for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
-  const uint64_t all = b.trades_executed + b.trades_failed;
-  b.success_rate = all ? static_cast<double>(b.trades_executed) / static_cast<double>(all) : 0;
   b.portfolio_value = *value;
+  b.free_quote = format_amount(*free_quote);
   b.quote = ctx.quote;
-  auto outbox = ctx.store->outbox().depth();
-  if (!outbox) return fail(req, "status unavailable: " + outbox.error().message);
   for (const auto& d : *outbox) b.outbox.push_back({d.channel, d.depth, d.oldest_queued_ms});
   if (ctx.pipeline->remote_shards) {  // a cluster's trading node: its data nodes
     b.role = "trading";

@@ -26,6 +26,9 @@ struct NodeControlContext {
   DailyJobsActor daily_jobs;   // run-signals-now; null without [strategies.breakout.*]
   std::optional<notify::EmailOptions> email;  // the email channel when it is on
   std::string email_off;                      // else why it is off (for send-test-email)
+  // True once a replay has reached the end of its data (status: finished);
+  // null: never (live).
+  const std::atomic<bool>* finished = nullptr;
 };
 
 ControlReply handle_control(const NodeControlContext& ctx, const ControlRequest& req);

@@ -223,7 +223,9 @@ int run_node(const RunOptions& opt) {
   signals.start();
 
   const int64_t started = wall_clock_ms();
+  std::atomic<bool> finished{false};  // the replay reached the end of its data
   NodeControlContext ctx{&sys, &p, store, cfg.mode, cfg.node_name, cfg.account_id, cfg.quote, {}, started, stop, {}, {}};
+  ctx.finished = &finished;
   if (std::find(plan.on.begin(), plan.on.end(), "email") != plan.on.end())
     ctx.email = notify::email_options(cfg.notify, cfg.node_name);
   for (const auto& line : plan.off)
@@ -269,6 +271,8 @@ int run_node(const RunOptions& opt) {
   BacktestSummary summary = summarize(result, seconds);
   std::vector<storage::EventLog::Draft> tail;
   if (code == 0) tail.push_back({topic::replay_summary, encode(summary), wall_clock_ms() * 1'000'000});
+  // Ended by its data, not by a stop: status says finished from now on.
+  if (code == 0 && !stopping) finished = true;
   // at_end = "stay": the summary now, then the control endpoint and the
   // stream serve on (status, positions, a slow subscriber's replay) until
   // traderctl stop or a signal. Waiting on a condition variable: no CPU.

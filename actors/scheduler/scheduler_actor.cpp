@@ -102,7 +102,9 @@ SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_pt
         self->state.ready = true;
         pump(self);
       },
-      [=](status_atom) -> std::string { return encode(self->state.core->view()); },
+      [=](status_atom) -> std::string {
+        return encode(self->state.core->view(self->state.clock->now_ms()));
+      },
       [=](health_atom) { return health_of(self, "scheduler", self->state.act); },
   };
 }

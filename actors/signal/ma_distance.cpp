@@ -11,7 +11,34 @@ int64_t ceil_div(int64_t a, int64_t b) { return a / b + ((a % b != 0) && ((a < 0
 SignalCore::SignalCore(std::vector<MaDistanceParams> params, int64_t equity_interval_ms,
                        uint32_t shard)
     : params_(std::move(params)), interval_ms_(equity_interval_ms),
-      shard_(shard) {}
+      shard_(shard) {
+  last_.resize(params_.size());
+  for (uint32_t id = 0; id < last_.size(); ++id) {
+    last_[id].stream = id;
+    last_[id].last_bar_ms = kNoBar;
+  }
+}
+
+void SignalCore::remember(uint32_t stream, const SnapshotWindow& snap, uint32_t row) {
+  SignalStream& l = last_.at(stream);
+  l.last_bar_ms = snap.bars.open_time_ms[row];
+  l.price = snap.bars.close[row];
+  l.ma = snap.ma[row];
+  l.distance = ma_distance_pct(l.price, l.ma);
+}
+
+void SignalCore::remember_warmup(const SnapshotWindow& snap) {
+  const BarWindow& s = snap.bars;
+  for (size_t k = 0; k < s.streams.size(); ++k)
+    if (s.offsets[k + 1] > s.offsets[k]) remember(s.streams[k], snap, s.offsets[k + 1] - 1);
+}
+
+SignalView SignalCore::view() const {
+  SignalView v;
+  for (const SignalStream& l : last_)
+    if (l.last_bar_ms != kNoBar) v.streams.push_back(l);
+  return v;
+}
 
 std::vector<BarEvent> bar_events(const SnapshotWindow& snap, const std::vector<BarEventMeta>& streams) {
   const BarWindow& w = snap.bars;
@@ -78,7 +105,10 @@ SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
       }
     }
     // The window's last close of the stream: the price until the next one.
-    if (end > first) out.marks.push_back(Mark{id, open_ms[end - 1] + tf, close[end - 1]});
+    if (end > first) {
+      out.marks.push_back(Mark{id, open_ms[end - 1] + tf, close[end - 1]});
+      remember(id, snap, end - 1);
+    }
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "messages/events.hpp"
+#include "messages/internal.hpp"
 #include "messages/market.hpp"
 
 namespace tn {
@@ -45,12 +46,23 @@ class SignalCore {
   // params[stream id]; equity_interval_ms > 0.
   SignalCore(std::vector<MaDistanceParams> params, int64_t equity_interval_ms, uint32_t shard);
 
+  // Decides the window's bars; remembers each stream's last one (view()).
   SignalWindow evaluate(const SnapshotWindow& s);
+  // History after a restart: decided before, so nothing is evaluated, but
+  // its last bar per stream is the last one decided (view()).
+  void remember_warmup(const SnapshotWindow& s);
+
+  // Per stream that has had a bar, the last one decided.
+  SignalView view() const;
 
  private:
+  void remember(uint32_t stream, const SnapshotWindow& s, uint32_t row);
+
   std::vector<MaDistanceParams> params_;
   int64_t interval_ms_;
   uint32_t shard_;
+  std::vector<SignalStream> last_;  // by stream id; last_bar_ms == kNoBar: none yet
+  static constexpr int64_t kNoBar = INT64_MIN;
 };
 
 }  // namespace tn

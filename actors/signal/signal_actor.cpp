@@ -23,7 +23,10 @@ SignalActor::behavior_type signal_actor(SignalActor::pointer self, std::vector<S
       [=](const SnapshotWindow& w) {
         act->touch();
         probe::mark(probe::signal, w.bars.window);
-        if (w.bars.warmup) return;  // history after a restart: decided before
+        if (w.bars.warmup) {  // history after a restart: decided before
+          core->remember_warmup(w);
+          return;
+        }
         self->send(arbiter, core->evaluate(w));
         if (!bar_log) return;  // [bus] publish_bars is off: the common case
         std::vector<storage::EventLog::Draft> drafts;
@@ -33,6 +36,7 @@ SignalActor::behavior_type signal_actor(SignalActor::pointer self, std::vector<S
         if (auto seqs = bar_log->events().append_batch(drafts))
           caf::anon_send(events, events_atom::value, seqs->back());
       },
+      [=](status_atom) -> std::string { return encode(core->view()); },
       [=](health_atom) { return health_of(self, "signal", *act); },
   };
 }

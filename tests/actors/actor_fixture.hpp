@@ -10,12 +10,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/actors.hpp"
 #include "common/clock.hpp"
 #include "messages/caf_types.hpp"
+#include "messages/codec.hpp"
 #include "storage/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -61,6 +63,22 @@ class ActorFixture {
     clock->set(t_ms);
     sched.advance_time(std::chrono::milliseconds(delta));
     sched.run();
+  }
+
+  // An actor's (status) answer, decoded from its msgpack: asked by a helper
+  // actor and run to completion on this thread; nullopt without an answer.
+  template <class T, class Handle>
+  std::optional<T> ask_status(const Handle& who) {
+    auto out = std::make_shared<std::optional<T>>();
+    spawn(  // arguments, not captures (see arbiter_actor_test.cpp)
+        [](caf::event_based_actor* self, Handle h, std::shared_ptr<std::optional<T>> answer) {
+          self->request(h, caf::infinite, status_atom::value).then([answer](const std::string& body) {
+            if (auto v = decode<T>(body)) *answer = *v;
+          });
+        },
+        who, out);
+    run();
+    return *out;
   }
 
   // A fresh store in a temporary folder, no fsync.

@@ -16,6 +16,8 @@ using namespace tn;
 namespace {
 
 constexpr int64_t kNow = 1704153612000;  // 2024-01-02 00:00:12Z
+// A wall clock years after sample_status()'s simulated one.
+constexpr int64_t kWallNow = 1971522420000;  // 2032-06-22 13:07:00Z
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -45,6 +47,11 @@ BOOST_AUTO_TEST_CASE(times_durations_prices) {
   BOOST_TEST(format_price(42000.5) == "42000.5");
   BOOST_TEST(format_price(0.00001234) == "0.00001234");
   BOOST_TEST(format_price(3) == "3");
+  BOOST_TEST(format_next(0, kNow) == "none");
+  BOOST_TEST(format_next(kNow, kNow) == "now");
+  BOOST_TEST(format_next(kNow - 1, kNow) == "now");
+  BOOST_TEST(format_next(kNow + 1, kNow) == "in 1s");  // never "in 0s"
+  BOOST_TEST(format_next(kNow + 3600000, kNow) == "in 1h 00m 00s");
 }
 
 BOOST_AUTO_TEST_CASE(status_table) {
@@ -55,9 +62,13 @@ BOOST_AUTO_TEST_CASE(status_table) {
   BOOST_TEST(has(s, "uptime         1h 02m 03s\n"));
   BOOST_TEST(has(s, "portfolio      10234.50000000 USDT\n"));
   BOOST_TEST(has(s, "trades         14 executed, 1 failed, 93.3% success\n"));
-  BOOST_TEST(has(s, "STREAM      LAST CHECK            AGE      CHECKS\n"));
-  BOOST_TEST(has(s, "BTCUSDT:1d  2024-01-02 00:00:00Z  12s ago      40\n"));
-  BOOST_TEST(has(s, "ETHUSDT:4h  never                 never         0\n"));
+  BOOST_TEST(has(s, "clock          2024-01-02 00:00:12Z (simulated)\n"));
+  BOOST_TEST(has(s, "free USDT      5234.50000000 USDT\n"));
+  BOOST_TEST(has(s,
+      "STREAM      STATE       LAST BAR (OPEN)         PRICE        MA  DISTANCE  LAST CHECK  NEXT CHECK      CHECKS\n"
+      "BTCUSDT:1d  ok          2024-01-01 00:00:00Z  42000.5  44000.25    -4.54%  12s ago     in 23h 59m 48s      40\n"
+      "ETHUSDT:4h  warming up  -                           -         -         -  never       now                  0\n"
+      "SOLUSDT:1h  warming up  2024-01-01 23:00:00Z   101.25         -         -  12s ago     in 59m 48s           3\n"));
   BOOST_TEST(has(s, "CHANNEL   WAITING  OLDEST                AGE\n"));
   BOOST_TEST(has(s, "email           3  2024-01-02 00:00:00Z  12s ago\n"));
   BOOST_TEST(has(s, "telegram        1  2024-01-02 00:01:00Z  just now\n"));
@@ -69,6 +80,55 @@ BOOST_AUTO_TEST_CASE(status_table) {
   paused.outbox.clear();
   BOOST_TEST(has(format_status(paused, kNow), "(empty watchlist)"));
   BOOST_TEST(has(format_status(paused, kNow), "(no notifications waiting)"));
+}
+
+// A replay's status read years after its simulated time: the streams'
+// ages and next checks are against the node's clock, not traderctl's wall
+// clock (once "3099d 21h ago"); the outbox's times are wall times, so their
+// ages stay against the wall clock.
+BOOST_AUTO_TEST_CASE(status_ages_are_in_the_nodes_clock) {
+  auto body = test::sample_status();
+  body.outbox = {{"email", 1, kWallNow - 90'000}};
+  const auto s = format_status(body, kWallNow);
+  BOOST_TEST_MESSAGE(s);
+  BOOST_TEST(has(s, "BTCUSDT:1d  ok          2024-01-01 00:00:00Z  42000.5  44000.25    -4.54%  12s ago     in 23h 59m 48s"));
+  BOOST_TEST(!has(s, "3099d"));
+  BOOST_TEST(has(s, "email          1  2032-06-22 13:05:30Z  1m 30s ago\n"));
+  // uptime is the process's, wall time, whatever the clock.
+  BOOST_TEST(has(s, "uptime         1h 02m 03s\n"));
+
+  // A node that sends no clock (older than now_ms): live, the wall clock.
+  body.now_ms = 0;
+  const auto old = format_status(body, kNow + 60'000);
+  BOOST_TEST(!has(old, "clock "));
+  BOOST_TEST(has(old, "BTCUSDT:1d  ok          2024-01-01 00:00:00Z  42000.5  44000.25    -4.54%  1m 12s ago"));
+}
+
+BOOST_AUTO_TEST_CASE(status_states_warm_up_finished_and_live_clock) {
+  WatchEntry w;
+  BOOST_TEST(stream_state_text(w) == "ok");
+  w.warming_up = true;
+  BOOST_TEST(stream_state_text(w) == "warming up");
+
+  auto body = test::sample_status();
+  body.state = run_state::finished;
+  for (auto& e : body.watchlist) e.next_check_ms = 0;  // the replay's last check was sent
+  auto s = format_status(body, kWallNow);
+  BOOST_TEST(has(s, "state          finished (end of the recorded data, deciding nothing more)\n"));
+  BOOST_TEST(has(s, "  in 23h") == false);
+  BOOST_TEST(has(s, "12s ago     none            40\n"));
+  body.paused = true;
+  body.pause_mode = pause_mode::paused;
+  BOOST_TEST(has(format_status(body, kWallNow), "deciding nothing more); paused\n"));
+
+  // Live: the node's clock is the wall clock, not labelled simulated.
+  body = test::sample_status();
+  body.mode = "live";
+  s = format_status(body, kWallNow);
+  BOOST_TEST(has(s, "clock          2024-01-02 00:00:12Z\n"));
+  // No free quote from an older node: no line rather than an empty one.
+  body.free_quote.clear();
+  BOOST_TEST(!has(format_status(body, kWallNow), "free USDT"));
 }
 
 BOOST_AUTO_TEST_CASE(other_tables) {
@@ -112,6 +172,23 @@ BOOST_AUTO_TEST_CASE(json_mirrors_wire_names) {
   BOOST_TEST(j["pause_mode"] == "running");
   BOOST_TEST(j["watchlist"][0]["stream"] == "BTCUSDT:1d");
   BOOST_TEST(j["watchlist"][0]["last_check_ms"] == 1704153600000);
+  BOOST_TEST(j["watchlist"][0]["warming_up"] == false);
+  BOOST_TEST(j["watchlist"][0]["last_bar_ms"] == 1704067200000);
+  BOOST_TEST(j["watchlist"][0]["price"] == 42000.5);
+  BOOST_TEST(j["watchlist"][0]["ma"] == 44000.25);
+  BOOST_TEST(j["watchlist"][0]["distance"] == -4.5449);
+  BOOST_TEST(j["watchlist"][0]["next_check_ms"] == 1704240000000);
+  BOOST_TEST(j["watchlist"][2]["warming_up"] == true);
+  BOOST_TEST(j["watchlist"][2]["price"] == 101.25);
+  BOOST_TEST(j["now_ms"] == 1704153612000);
+  BOOST_TEST(j["state"] == "running");
+  BOOST_TEST(j["free_quote"] == "5234.50000000");
+  // No MA yet: null in the JSON text (NaN is not JSON).
+  const auto text = nlohmann::json::parse(format_reply_body(control_cmd::status, encode(test::sample_status()),
+                                                            true, kNow).value());
+  BOOST_TEST(text["watchlist"][2]["ma"].is_null());
+  BOOST_TEST(text["watchlist"][2]["distance"].is_null());
+  BOOST_TEST(text["watchlist"][1]["price"].is_null());
   BOOST_TEST(j["trades_executed"] == 14);
   BOOST_TEST(j["portfolio_value"] == "10234.50000000");
   BOOST_TEST(j["outbox"][0]["channel"] == "email");

@@ -3,6 +3,7 @@
 
 // The control protocol's bytes: every message round-trips, the reply body
 // travels as bin, and hostile requests decode to errors, never throws.
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -96,8 +97,17 @@ BOOST_AUTO_TEST_CASE(every_body_round_trips) {
   auto s = round_trip(test::sample_status());
   BOOST_TEST(s.node == "test-node");
   BOOST_TEST(s.pause_mode == "running");
-  BOOST_REQUIRE(s.watchlist.size() == 2u);
+  BOOST_REQUIRE(s.watchlist.size() == 3u);
   BOOST_TEST(s.watchlist[0].last_check_ms == 1704153600000);
+  BOOST_TEST(!s.watchlist[0].warming_up);
+  BOOST_TEST(s.watchlist[0].last_bar_ms == 1704067200000);
+  BOOST_TEST(s.watchlist[0].ma == 44000.25);
+  BOOST_TEST(s.watchlist[0].next_check_ms == 1704240000000);
+  BOOST_TEST(s.watchlist[1].warming_up);
+  BOOST_TEST(std::isnan(s.watchlist[1].ma));  // NaN survives msgpack
+  BOOST_TEST(s.now_ms == 1704153612000);
+  BOOST_TEST(s.state == "running");
+  BOOST_TEST(s.free_quote == "5234.50000000");
   BOOST_TEST(s.trades_failed == 1u);
   BOOST_TEST(s.portfolio_value == "10234.50000000");
   BOOST_REQUIRE(s.outbox.size() == 2u);
@@ -136,6 +146,46 @@ BOOST_AUTO_TEST_CASE(every_body_round_trips) {
   BOOST_TEST(v2.problems.size() == 1u);
 
   BOOST_TEST(round_trip(AckBody{"paused"}).message == "paused");
+}
+
+namespace old_wire {
+// The status body as nodes sent it before the stream views, node clock,
+// state and free quote were added.
+struct WatchEntry {
+  std::string stream;
+  int64_t last_check_ms = 0;
+  uint64_t signal_checks = 0;
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks);
+};
+struct StatusBody {
+  std::string mode, node;
+  std::vector<WatchEntry> watchlist;
+  std::string portfolio_value;
+  MSGPACK_DEFINE_MAP(mode, node, watchlist, portfolio_value);
+};
+}  // namespace old_wire
+
+// Fields are added to the status body's maps: an old reader (traderctl, a
+// Python script) reads a new node's status, and a new one an old node's.
+BOOST_AUTO_TEST_CASE(status_fields_added_keep_old_readers_and_old_nodes_working) {
+  auto old = decode<old_wire::StatusBody>(encode(test::sample_status()));
+  BOOST_REQUIRE(old.ok());
+  BOOST_TEST(old->node == "test-node");
+  BOOST_REQUIRE(old->watchlist.size() == 3u);
+  BOOST_TEST(old->watchlist[0].stream == "BTCUSDT:1d");
+  BOOST_TEST(old->watchlist[0].signal_checks == 40u);
+  BOOST_TEST(old->portfolio_value == "10234.50000000");
+
+  old_wire::StatusBody from_old{"live", "old-node", {{"BTCUSDT:1d", 1704153600000, 9}}, "1.00000000"};
+  auto now = decode<StatusBody>(encode(from_old));
+  BOOST_REQUIRE(now.ok());
+  BOOST_TEST(now->node == "old-node");
+  BOOST_TEST(now->watchlist[0].last_check_ms == 1704153600000);
+  BOOST_TEST(now->watchlist[0].last_bar_ms == 0);  // defaults: nothing known
+  BOOST_TEST(!now->watchlist[0].warming_up);
+  BOOST_TEST(now->now_ms == 0);
+  BOOST_TEST(now->state == "running");
+  BOOST_TEST(now->free_quote.empty());
 }
 
 BOOST_AUTO_TEST_CASE(replay_body_keeps_binary_envelopes) {

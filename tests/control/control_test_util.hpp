@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,14 +34,25 @@ inline std::unique_ptr<ControlServer> open_server(const std::string& endpoint = 
   return std::move(s.value());
 }
 
+// A replay's status: its clock (now_ms) is simulated, 2024-01-02 00:00:12Z,
+// years before any wall clock a test runs at. BTCUSDT has decided bars,
+// ETHUSDT none yet (warming up, due now), SOLUSDT has bars but fewer than
+// its ma_period (warming up, no MA).
 inline StatusBody sample_status() {
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
   StatusBody s;
   s.mode = "replay";
   s.node = "test-node";
   s.paused = false;
   s.pause_mode = pause_mode::running;
   s.uptime_s = 3723;
-  s.watchlist = {{"BTCUSDT:1d", 1704153600000, 40}, {"ETHUSDT:4h", 0, 0}};
+  s.now_ms = 1704153612000;
+  s.free_quote = "5234.50000000";
+  s.watchlist = {
+      {"BTCUSDT:1d", 1704153600000, 40, false, 1704067200000, 42000.5, 44000.25, -4.5449, 1704240000000},
+      {"ETHUSDT:4h", 0, 0, true, 0, kNone, kNone, kNone, 1704153612000},
+      {"SOLUSDT:1h", 1704153600000, 3, true, 1704150000000, 101.25, kNone, kNone, 1704157200000},
+  };
   s.signal_checks = 40;
   s.trades_executed = 14;
   s.trades_failed = 1;

@@ -57,7 +57,10 @@ BOOST_AUTO_TEST_CASE(status_as_a_table_and_as_json) {
   BOOST_TEST(has(r.output, "test-node (replay)"));
   BOOST_TEST(has(r.output, "state          running"));
   BOOST_TEST(has(r.output, "STREAM"));
-  BOOST_TEST(has(r.output, "BTCUSDT:1d  2024-01-02 00:00:00Z"));
+  // The canned node is a replay at 2024-01-02 00:00:12Z: ages against its
+  // clock, whatever traderctl's wall clock says.
+  BOOST_TEST(has(r.output, "BTCUSDT:1d  ok          2024-01-01 00:00:00Z  42000.5  44000.25    -4.54%  12s ago"));
+  BOOST_TEST(has(r.output, "free USDT      5234.50000000 USDT"));
 
   auto j = ctl({"--endpoint", node.ep, "--json", "status"});
   BOOST_TEST(j.exit_code == 0);
@@ -65,6 +68,9 @@ BOOST_AUTO_TEST_CASE(status_as_a_table_and_as_json) {
   BOOST_TEST(parsed["node"] == "test-node");
   BOOST_TEST(parsed["watchlist"][0]["stream"] == "BTCUSDT:1d");
   BOOST_TEST(parsed["trades_executed"] == 14);
+  BOOST_TEST(parsed["now_ms"] == 1704153612000);
+  BOOST_TEST(parsed["watchlist"][0]["next_check_ms"] == 1704240000000);
+  BOOST_TEST(parsed["watchlist"][1]["warming_up"] == true);
 }
 
 BOOST_AUTO_TEST_CASE(args_reach_the_node) {

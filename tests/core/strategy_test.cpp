@@ -125,3 +125,43 @@ BOOST_AUTO_TEST_CASE(signal_core_last_window_marks_final_prices) {
   BOOST_TEST(out.marks[1].stream == 1u);
   BOOST_TEST(out.marks[1].price == 5.0);
 }
+
+// Status: per stream the last bar decided, with its price, MA and distance;
+// NaN while the stream has fewer bars than its MA; history after a restart
+// counts (it was decided before).
+BOOST_AUTO_TEST_CASE(signal_core_view_keeps_each_streams_last_decision) {
+  IndicatorCore ind({3, 3, 3});
+  SignalCore sig({MaDistanceParams{H, -5, 5}, MaDistanceParams{H, -5, 5}, MaDistanceParams{H, -5, 5}},
+                 24 * H, 0);
+  BOOST_TEST(sig.view().streams.empty());  // nothing decided yet
+  sig.evaluate(ind.compute(window_of(0, {{0, {100, 100}}, {1, {50}}}, H, 0)));
+  auto v = sig.view();
+  BOOST_REQUIRE(v.streams.size() == 2u);
+  BOOST_TEST(v.streams[0].stream == 0u);
+  BOOST_TEST(v.streams[0].last_bar_ms == H);
+  BOOST_TEST(v.streams[0].price == 100.0);
+  BOOST_TEST(std::isnan(v.streams[0].ma));  // 2 bars of 3
+  BOOST_TEST(std::isnan(v.streams[0].distance));
+  BOOST_TEST(v.streams[1].last_bar_ms == 0);
+
+  // Stream 0 completes its MA; stream 1 has no bar in this window and
+  // keeps its last one.
+  sig.evaluate(ind.compute(window_of(1, {{0, {90}}}, H, 2 * H)));
+  v = sig.view();
+  BOOST_REQUIRE(v.streams.size() == 2u);
+  BOOST_TEST(v.streams[0].last_bar_ms == 2 * H);
+  BOOST_TEST(v.streams[0].price == 90.0);
+  BOOST_TEST(v.streams[0].ma == 290.0 / 3);
+  BOOST_TEST(v.streams[0].distance == ma_distance_pct(90, 290.0 / 3));
+  BOOST_TEST(v.streams[1].last_bar_ms == 0);
+  BOOST_TEST(v.streams[1].price == 50.0);
+
+  // Warm-up history of stream 2: remembered, not evaluated.
+  auto warm = ind.compute(window_of(2, {{2, {10, 11, 12}}}, H, 0));
+  sig.remember_warmup(warm);
+  v = sig.view();
+  BOOST_REQUIRE(v.streams.size() == 3u);
+  BOOST_TEST(v.streams[2].stream == 2u);
+  BOOST_TEST(v.streams[2].last_bar_ms == 2 * H);
+  BOOST_TEST(v.streams[2].ma == 11.0);
+}

@@ -82,6 +82,101 @@ BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
   BOOST_TEST(log.back().body["reason"] == "stopped");
 }
 
+namespace {
+// 1h bars from 2024-01-01 00:00Z, one per close given (open = high = low = close).
+std::string hourly_csv(const std::string& path, const std::vector<double>& closes) {
+  constexpr int64_t T0 = 1704067200000, H = 3600000;
+  std::ofstream out(path);
+  out << "open_time_ms,open,high,low,close,volume\n";
+  for (size_t i = 0; i < closes.size(); ++i)
+    out << T0 + static_cast<int64_t>(i) * H << "," << closes[i] << "," << closes[i] << "," << closes[i]
+        << "," << closes[i] << ",1\n";
+  return path;
+}
+}  // namespace
+
+// What `traderctl status` says once a replay has run through its data and
+// stays up: finished; per stream the last bar decided with the price, MA and
+// distance of the last signal; ages and times in the replay's own clock
+// (2024), not the wall clock; the free USDT the ledger holds.
+BOOST_AUTO_TEST_CASE(status_after_a_replay_tells_its_last_decisions_in_its_own_clock) {
+  constexpr int64_t T0 = 1704067200000, H = 3600000;
+  TempDir t;
+  // BTC, MA(5): a BUY at bar 10 (90), a SELL at 16 (112), a BUY at the last
+  // bar (29, 90). ETH: 10 bars for an MA(50), still warming up at the end.
+  std::vector<double> btc(30, 100.0);
+  btc[10] = 90;
+  btc[16] = 112;
+  btc[29] = 90;
+  const std::vector<StreamSpec> streams{
+      {"BTCUSDT", "1h", hourly_csv(t.path() + "/btc.csv", btc), 5},
+      {"ETHUSDT", "1h", hourly_csv(t.path() + "/eth.csv", std::vector<double>(10, 50.0)), 50}};
+  NodeSetup n = make_node(t.path(), streams, 0, "at_end = \"stay\"\n");
+  Child node = start_node(n);
+  require_control(n, node);
+  BOOST_REQUIRE_MESSAGE(wait_events(n, 0, "replay.summary").size() == 1u, "no replay.summary");
+
+  const auto s = status_of(n);
+  BOOST_TEST(s["state"] == "finished");
+  BOOST_TEST(s["now_ms"] == T0 + 30 * H);  // the data's last close, not the wall clock
+  BOOST_REQUIRE(s["watchlist"].size() == 2u);
+  const auto& b = s["watchlist"][0];
+  BOOST_TEST(b["stream"] == "BTCUSDT:1h");
+  BOOST_TEST(b["warming_up"] == false);
+  BOOST_TEST(b["last_check_ms"] == T0 + 30 * H);
+  BOOST_TEST(b["next_check_ms"] == 0);  // nothing left to check
+  const auto& e = s["watchlist"][1];
+  BOOST_TEST(e["stream"] == "ETHUSDT:1h");
+  BOOST_TEST(e["warming_up"] == true);
+  BOOST_TEST(e["last_bar_ms"] == T0 + 9 * H);
+  BOOST_TEST(e["price"] == 50.0);
+  BOOST_TEST(e["ma"].is_null());
+  BOOST_TEST(e["distance"].is_null());
+
+  // The table: ages against the replay's clock ("0s ago"), not years ago.
+  auto table = run_process({traderctl_bin(), "--endpoint", n.control, "status"}, std::chrono::seconds(15));
+  BOOST_REQUIRE_MESSAGE(table.exit_code == 0, table.output);
+  BOOST_TEST(table.output.find("state          finished") != std::string::npos, table.output);
+  BOOST_TEST(table.output.find("clock          2024-01-02 06:00:00Z (simulated)") != std::string::npos);
+  const auto row_at = table.output.find("BTCUSDT:1h  ok ");
+  BOOST_REQUIRE_MESSAGE(row_at != std::string::npos, table.output);
+  const auto row = table.output.substr(row_at, table.output.find('\n', row_at) - row_at);
+  BOOST_TEST(row.find("2024-01-02 05:00:00Z") != std::string::npos, row);  // the last bar's open
+  BOOST_TEST(row.find("  0s ago ") != std::string::npos, row);  // not "700d 03h ... ago"
+  BOOST_TEST(row.find("  none ") != std::string::npos, row);     // no check left
+  BOOST_TEST(table.output.find("ETHUSDT:1h  warming up") != std::string::npos);
+
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  auto run = wait_process(node, std::chrono::seconds(30));
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.output);
+
+  // The last bar decided is the last signal's, to the digit.
+  nlohmann::json last_signal;
+  int signals = 0;
+  for (const auto& ev : read_log(n.db))
+    if (ev.type.rfind("signal.", 0) == 0 && ev.body["symbol"] == "BTCUSDT") {
+      last_signal = ev.body;
+      ++signals;
+    }
+  BOOST_TEST(signals == 3);
+  BOOST_TEST(b["last_bar_ms"] == last_signal["bar_open_time_ms"]);
+  BOOST_TEST(b["last_bar_ms"] == T0 + 29 * H);
+  BOOST_TEST(b["price"] == last_signal["price"]);
+  BOOST_TEST(b["ma"] == last_signal["ma"]);
+  BOOST_TEST(b["distance"] == last_signal["distance"]);
+  BOOST_TEST(b["distance"].get<double>() < -5.0);
+
+  storage::OpenOptions o;
+  o.path = n.db;
+  o.durable = false;
+  auto store = storage::Store::open(o);
+  BOOST_REQUIRE(store.ok());
+  auto usdt = (*store)->ledger().balance("acct-1", "USDT");
+  BOOST_REQUIRE(usdt.ok());
+  BOOST_TEST(s["free_quote"] == format_amount(*usdt));
+  BOOST_TEST(*usdt < 10000 * kAmountScale);  // the last BUY spent some
+}
+
 BOOST_AUTO_TEST_CASE(pause_stops_new_trades_while_the_stream_flows_and_resume_brings_them_back) {
   TempDir t;
   // threads = 0: a scheduler thread per core (CAF alone would start 4).

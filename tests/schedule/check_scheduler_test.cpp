@@ -135,6 +135,51 @@ BOOST_AUTO_TEST_CASE(live_mode_waits_for_bar_closes_and_minimum_intervals) {
   BOOST_TEST(s.next_check(T0 + 11 * H + 10).has_value());
 }
 
+// Status: the clock and each stream's next check, in the node's clock.
+BOOST_AUTO_TEST_CASE(view_gives_the_next_check_in_simulated_time_in_replay) {
+  CheckSchedulerOptions o;
+  o.start_ms = T0 + 4 * H;
+  o.end_ms = T0 + D + 4 * H;
+  auto s = make({{0, 4 * H, -1, 0, T0 + 4 * H}, {1, D, -1, 0, T0 + D}}, o);
+  const int64_t wall = T0 + 5000 * D;  // ignored: the replay has its own clock
+  auto v = s.view(wall);
+  BOOST_TEST(v.now_ms == T0 + 4 * H);
+  BOOST_TEST(v.streams[0].next_check_ms == T0 + 4 * H);  // its first close: due now
+  BOOST_TEST(v.streams[1].next_check_ms == T0 + D);      // not before its first bar
+  step(s);  // 04:00
+  v = s.view(wall);
+  BOOST_TEST(v.streams[0].last_check_ms == T0 + 4 * H);
+  BOOST_TEST(v.streams[0].next_check_ms == T0 + 8 * H);
+  BOOST_TEST(v.streams[1].last_check_ms == 0);
+  while (s.view(wall).now_ms < T0 + D) step(s);
+  v = s.view(wall);
+  BOOST_TEST(v.streams[1].last_check_ms == T0 + D);
+  BOOST_TEST(v.streams[1].next_check_ms == T0 + D + 4 * H);  // the data's end: the last check
+  BOOST_TEST(v.checks == 7u);
+  while (!s.last_sent()) step(s);
+  v = s.view(wall);
+  BOOST_TEST(v.now_ms == T0 + D + 4 * H);
+  BOOST_TEST(v.streams[0].next_check_ms == 0);  // none left
+  BOOST_TEST(v.streams[1].next_check_ms == 0);
+}
+
+BOOST_AUTO_TEST_CASE(view_gives_the_next_check_in_wall_time_live) {
+  CheckSchedulerOptions o;
+  o.simulated = false;
+  auto s = make({{0, H, -1, 0}, {1, 4 * H, -1, 0}}, o);
+  const int64_t now = T0 + 10 * H + 60'000;
+  BOOST_TEST(s.view(now).streams[0].next_check_ms == now);  // never checked: due now
+  auto c = s.next_check(now);
+  BOOST_REQUIRE(c);
+  BOOST_REQUIRE(s.ack((*c)[0].window));
+  auto v = s.view(now + 1000);
+  BOOST_TEST(v.now_ms == now + 1000);
+  BOOST_TEST(v.streams[0].next_check_ms == T0 + 11 * H);
+  BOOST_TEST(v.streams[1].next_check_ms == T0 + 12 * H);
+  // Past its due time (credit used, or the timer not fired yet): now.
+  BOOST_TEST(s.view(T0 + 11 * H + 5).streams[0].next_check_ms == T0 + 11 * H + 5);
+}
+
 BOOST_AUTO_TEST_CASE(bad_streams_are_refused) {
   CheckSchedulerOptions o;
   BOOST_TEST(!CheckScheduler::make({{0, 0, -1, 0}}, o).ok());   // tf 0
