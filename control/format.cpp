@@ -18,7 +18,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerStatus, shard, state, node, joins, stale_
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
                                    signal_checks, trades_executed, trades_failed, success_rate,
                                    portfolio_value, quote, outbox, role, peers, workers, now_ms,
-                                   state, free_quote)
+                                   state, free_quote, run_trades_executed, run_trades_failed,
+                                   run_success_rate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionEntry, symbol, asset, quantity, price, value, cost,
                                    unrealized_pnl)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PositionsBody, quote, positions)
@@ -192,9 +193,12 @@ std::string format_status(const StatusBody& s, int64_t now_ms) {
   if (!s.free_quote.empty())
     head.push_back({"free " + (s.quote.empty() ? std::string("quote") : s.quote), s.free_quote + " " + s.quote});
   head.push_back({"signal checks", std::to_string(s.signal_checks)});
-  head.push_back({"trades", std::to_string(s.trades_executed) + " executed, " +
-                                std::to_string(s.trades_failed) + " failed, " + pct(s.success_rate) +
-                                " success"});
+  auto trades = [&](uint64_t executed, uint64_t failed, double rate) {
+    return std::to_string(executed) + " executed, " + std::to_string(failed) + " failed, " + pct(rate) +
+           " success";
+  };
+  head.push_back({"run trades", trades(s.run_trades_executed, s.run_trades_failed, s.run_success_rate)});
+  head.push_back({"ledger trades", trades(s.trades_executed, s.trades_failed, s.success_rate)});
   std::string out = render_pairs(head) + "\n" + watchlist_table(s, node_now) + "\n";
   if (!s.peers.empty()) {  // a trading node: its data nodes, per shard
     std::vector<std::vector<std::string>> peers;

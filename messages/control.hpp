@@ -169,9 +169,12 @@ struct StatusBody {
   int64_t uptime_s = 0;
   std::vector<WatchEntry> watchlist;
   uint64_t signal_checks = 0;
+  // Trades over the ledger's whole life (an imported or restarted account's
+  // included), and success_rate = executed / (executed + failed), 0..1:
+  // 1 when there are none yet (nothing has failed), as the hourly daemon said.
   uint64_t trades_executed = 0;
   uint64_t trades_failed = 0;
-  double success_rate = 0;      // executed / (executed + failed), 0..1; 0 when none
+  double success_rate = 1;
   std::string portfolio_value;  // decimal, in quote
   std::string quote;            // "USDT"
   std::vector<OutboxStatus> outbox;  // channels with messages waiting; empty: none
@@ -184,9 +187,14 @@ struct StatusBody {
   int64_t now_ms = 0;
   std::string state = run_state::running;  // run_state::*
   std::string free_quote;                  // decimal: the quote currency not in positions
+  // The same counts for this run of the node only (since it started).
+  uint64_t run_trades_executed = 0;
+  uint64_t run_trades_failed = 0;
+  double run_success_rate = 1;
   MSGPACK_DEFINE_MAP(mode, node, paused, pause_mode, uptime_s, watchlist, signal_checks,
                      trades_executed, trades_failed, success_rate, portfolio_value, quote, outbox,
-                     role, peers, workers, now_ms, state, free_quote);
+                     role, peers, workers, now_ms, state, free_quote, run_trades_executed,
+                     run_trades_failed, run_success_rate);
 };
 
 struct PositionEntry {

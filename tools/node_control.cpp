@@ -75,9 +75,17 @@ Status count_trades(const NodeControlContext& ctx, StatusBody& b) {
   auto orders = ctx.store->ledger().orders(ctx.account);
   if (!orders) return orders.error();
   for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
-  const uint64_t all = b.trades_executed + b.trades_failed;
-  b.success_rate = all ? static_cast<double>(b.trades_executed) / static_cast<double>(all) : 0;
+  b.success_rate = success_rate(b.trades_executed, b.trades_failed);
+  b.run_trades_executed = arb->trades;
+  b.run_trades_failed = arb->rejected;
+  b.run_success_rate = success_rate(arb->trades, arb->rejected);
   return Status::OK();
+}
+
+// executed / (executed + failed); 1 with no trades yet: nothing has failed.
+double success_rate(uint64_t executed, uint64_t failed) {
+  const uint64_t all = executed + failed;
+  return all ? static_cast<double>(executed) / static_cast<double>(all) : 1.0;
 }
 
 ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {

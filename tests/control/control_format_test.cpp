@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(status_table) {
   BOOST_TEST(has(s, "state          running\n"));
   BOOST_TEST(has(s, "uptime         1h 02m 03s\n"));
   BOOST_TEST(has(s, "portfolio      10234.50000000 USDT\n"));
-  BOOST_TEST(has(s, "trades         14 executed, 1 failed, 93.3% success\n"));
+  BOOST_TEST(has(s, "run trades     0 executed, 0 failed, 100.0% success\n"));
+  BOOST_TEST(has(s, "ledger trades  14 executed, 1 failed, 93.3% success\n"));
   BOOST_TEST(has(s, "clock          2024-01-02 00:00:12Z (simulated)\n"));
   BOOST_TEST(has(s, "free USDT      5234.50000000 USDT\n"));
   BOOST_TEST(has(s,

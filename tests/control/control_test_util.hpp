@@ -57,6 +57,9 @@ inline StatusBody sample_status() {
   s.trades_executed = 14;
   s.trades_failed = 1;
   s.success_rate = 14.0 / 15.0;
+  s.run_trades_executed = 0;  // restarted, no trade since: 100%, not 0%
+  s.run_trades_failed = 0;
+  s.run_success_rate = 1;
   s.portfolio_value = "10234.50000000";
   s.quote = "USDT";
   s.outbox = {{"email", 3, 1704153600000}, {"telegram", 1, 1704153660000}};
