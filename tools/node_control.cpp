@@ -70,22 +70,19 @@ Result<std::vector<WatchEntry>> watch_entries(const NodeControlContext& ctx, con
   return out;
 }
 
+// executed / (executed + failed); 1 with no trades yet: nothing has failed.
+double success_rate(uint64_t executed, uint64_t failed) {
+  const uint64_t all = executed + failed;
+  return all ? static_cast<double>(executed) / static_cast<double>(all) : 1.0;
+}
+
 // Trade counts and the success rate, from the ledger's order history.
 Status count_trades(const NodeControlContext& ctx, StatusBody& b) {
   auto orders = ctx.store->ledger().orders(ctx.account);
   if (!orders) return orders.error();
   for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
   b.success_rate = success_rate(b.trades_executed, b.trades_failed);
-  b.run_trades_executed = arb->trades;
-  b.run_trades_failed = arb->rejected;
-  b.run_success_rate = success_rate(arb->trades, arb->rejected);
   return Status::OK();
-}
-
-// executed / (executed + failed); 1 with no trades yet: nothing has failed.
-double success_rate(uint64_t executed, uint64_t failed) {
-  const uint64_t all = executed + failed;
-  return all ? static_cast<double>(executed) / static_cast<double>(all) : 1.0;
 }
 
 ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
@@ -106,6 +103,9 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   b.node = ctx.node;
   b.pause_mode = arb->pause_mode;
   b.paused = arb->pause_mode != pause_mode::running;
+  b.run_trades_executed = arb->trades;  // the arbiter's count since this start
+  b.run_trades_failed = arb->rejected;
+  b.run_success_rate = success_rate(arb->trades, arb->rejected);
   b.uptime_s = (wall_clock_ms() - ctx.started_ms) / 1000;
   b.workers = static_cast<uint32_t>(ctx.sys->scheduler().num_workers());
   b.now_ms = sch->now_ms;
