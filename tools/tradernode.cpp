@@ -6,6 +6,7 @@
 
 #include "tools/backtest.hpp"
 #include "tools/breakout_backtest_command.hpp"
+#include "tools/convert_command.hpp"
 #include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
 
@@ -35,7 +36,11 @@ int main(int argc, char** argv) {
   run->add_option("--db-path", run_opt.db_path, "LMDB folder (overrides [node] db_path)");
   run->add_flag("--quiet", run_opt.quiet, "only warnings and errors on the terminal");
 
+  // Binance's raw kline CSV -> the backtest's CSV (tools/convert_command.*).
+  auto convert = tn::add_convert_command(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (tn::convert_chosen(*convert)) return tn::run_convert(*convert);
   if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);
