@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/config.hpp"
+#include "messages/events.hpp"
 
 using namespace tn;
 
@@ -88,6 +89,27 @@ BOOST_AUTO_TEST_CASE(channels_need_their_secrets_from_the_environment) {
   BOOST_CHECK((route_for(c->notify, {"log", "email"}, "trade.fill") == std::vector<std::string>{"email"}));
   BOOST_CHECK((route_for(c->notify, p.on, "node.stop") == std::vector<std::string>{"email"}));
   BOOST_CHECK(route_for(c->notify, p.on, "signal.dropped").empty());
+}
+
+// A route key the router would never match is a config error naming it and
+// listing the valid ones: a misspelt type, a type no notification is made
+// of, a prefix (types match exactly), a kind nothing routes.
+BOOST_AUTO_TEST_CASE(route_keys_must_be_event_types_notifications_are_sent_for) {
+  for (const char* key : {"trade.fil", "market.bar", "signal.dropped", "trade.", "trade", "report.daily", "TRADE.FILL"}) {
+    BOOST_TEST_CONTEXT(key) {
+      const std::string e = error_of(std::string("[notify.routes]\n\"") + key + "\" = [\"telegram\"]\n");
+      BOOST_TEST(has(e, "n.toml"), e);
+      BOOST_TEST(has(e, std::string("\"") + key + "\" is not an event type notifications are sent for"), e);
+      BOOST_TEST(has(e, "the types are data.error, node.start, node.stop, portfolio.status, signal.buy, "
+                        "signal.sell, trade.fill, trade.rejected"), e);
+      BOOST_TEST(has(e, "(line 4)"), e);  // the key's own line
+    }
+  }
+  std::string all = "[notify.routes]\n";
+  for (const auto& t : tn::notifiable_event_types()) all += "\"" + t + "\" = [\"email\"]\n";
+  auto c = parse(all);
+  BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+  BOOST_TEST(c->notify.routes.size() == tn::notifiable_event_types().size());
 }
 
 BOOST_AUTO_TEST_CASE(bad_notify_config_names_file_key_and_line) {
