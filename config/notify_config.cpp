@@ -14,11 +14,16 @@ namespace config_detail {
 
 namespace {
 
-bool is_type_name(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_')) return false;
-  return true;
+bool is_notifiable(std::string_view type) {
+  for (const auto& t : notifiable_event_types())
+    if (t == type) return true;
+  return false;
+}
+
+std::string notifiable_list() {
+  std::string out;
+  for (const auto& t : notifiable_event_types()) out += (out.empty() ? "" : ", ") + t;
+  return out;
 }
 
 void read_telegram(const Section& r, TelegramConfig& t) {
@@ -52,11 +57,15 @@ void read_email(const Section& r, EmailConfig& e) {
   r.integer("timeout_ms", e.timeout_ms, 100, 600'000);
 }
 
-// Event type -> channels; any key, each an event type.
+// Event type -> channels. The router matches types exactly (no prefixes),
+// so a key that is not a type a notification is made of would route
+// nothing, silently: refused, naming the key and the valid ones.
 void read_routes(const Section& r, std::map<std::string, std::vector<std::string>>& routes) {
   for (auto&& [k, v] : r.table()) {
     const std::string type(k.str());
-    if (!is_type_name(type)) r.bad_entry(type, v, "not an event type like \"trade.fill\"");
+    if (!is_notifiable(type))
+      r.bad_entry(type, v, "\"" + type + "\" is not an event type notifications are sent for; the types are " +
+                               notifiable_list());
     std::vector<std::string> channels;
     r.strings(type, channels);
     for (const auto& ch : channels) {

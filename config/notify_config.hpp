@@ -49,7 +49,7 @@ struct EmailConfig {
 struct NotifyConfig {
   TelegramConfig telegram;
   EmailConfig email;
-  // event type (or notification kind, "report.daily") -> channels
+  // event type (one of notifiable_event_types(), messages/events.hpp) -> channels
   std::map<std::string, std::vector<std::string>> routes;
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 300'000;

@@ -40,6 +40,24 @@ struct ControlServer::Incoming {
   size_t frames = 0;                 // all frames, identity included
 };
 
+namespace {
+
+// The sender of a message as ZeroMQ knows it: its address (TCP) and, under
+// CURVE, the client key the ZAP handler named as User-Id. A transport
+// without an address (inproc, ipc) leaves what it does not have out.
+std::string peer_of(const zmq::message_t& m) {
+  const auto property = [&](const char* name) -> std::string {
+    const char* v = zmq_msg_gets(m.handle(), name);
+    return v ? v : "";
+  };
+  std::string out = property("Peer-Address");
+  const std::string key = property("User-Id");
+  if (!key.empty()) out += (out.empty() ? "key " : " key ") + key;
+  return out.empty() ? "a local client" : out;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::string& endpoint,
                                                            const ControlSecurity& security) {
   const bool loopback = is_loopback_endpoint(endpoint);
@@ -179,6 +197,7 @@ ControlReply ControlServer::answer(const Incoming& in, const ControlHandler& han
     ++stats_.bad_requests;
     return make_error_reply(peek_request_id(bytes), req.error().message);
   }
+  req->peer = peer_of(payload);
   ControlReply reply;
   try {
     reply = handler(*req);

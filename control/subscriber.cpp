@@ -46,11 +46,26 @@ std::string hex(std::string_view bytes) {
 
 }  // namespace
 
+bool SubscriberCore::wanted(std::string_view topic) const {
+  if (topics_.empty()) return true;
+  for (const auto& t : topics_)
+    if (topic.substr(0, t.size()) == t) return true;
+  return false;
+}
+
 SubscriberOutput SubscriberCore::handle(const std::vector<std::string_view>& frames,
                                         size_t total_frames) {
   SubscriberOutput o;
   try {
     const std::string_view topic = frames.empty() ? std::string_view() : frames[0];
+    if (!wanted(topic)) {
+      // Only its seq matters: a gap before it is events lost. Unreadable,
+      // it is dropped quietly (it would not have been shown).
+      ++hidden_;
+      if (raw_ || total_frames != 2 || frames.size() != 2) return o;
+      if (auto env = decode_envelope(frames[1])) track_seq(env->header.node, env->header.seq, o);
+      return o;
+    }
     if (total_frames != 2 || frames.size() != 2) {
       ++errors_;
       o.err.push_back(error_line("expected 2 frames [topic, envelope], got " +

@@ -34,6 +34,7 @@
 
 #include "common/time.hpp"
 #include "market/bar_source.hpp"
+#include "market/csv_bars.hpp"
 
 namespace tn {
 
@@ -58,51 +59,11 @@ void append_row(BarSeries& s, int64_t t, double open, double high, double low, d
   s.volume.push_back(volume);
 }
 
-constexpr std::string_view kHeader = "open_time_ms,open,high,low,close,volume";
-constexpr size_t kColumns = 6;
+constexpr std::string_view kHeader = kBarCsvHeader;
+constexpr size_t kColumns = kBarCsvColumns;
 constexpr size_t kMaxLineBytes = 4096;
 constexpr size_t kMaxFileBytes = size_t{2} << 30;  // 2 GiB: far above any bar file
 constexpr const char* kNames[kColumns] = {"open_time_ms", "open", "high", "low", "close", "volume"};
-
-// Reads a whole file straight into one buffer (sized from fstat, grown for
-// files of unknown size). Errors name the path: Errc::io for the OS.
-Result<std::string> read_file(const std::string& path) {
-  struct Fd {
-    int fd;
-    ~Fd() {
-      if (fd >= 0) ::close(fd);
-    }
-  } f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) return make_error(Errc::io, path + ": cannot open: " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(f.fd, &st) != 0)
-    return make_error(Errc::io, path + ": stat failed: " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return make_error(Errc::io, path + ": is a directory");
-  const auto too_large = [&] {
-    return make_error(Errc::invalid_input, path + ": file too large (limit " +
-                                               std::to_string(kMaxFileBytes) + " bytes)");
-  };
-  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxFileBytes) return too_large();
-  // One byte more than the expected size, so end of file is seen without a resize.
-  std::string data(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : size_t{1} << 16,
-                   '\0');
-  size_t used = 0;
-  for (;;) {
-    if (used == data.size()) {
-      if (data.size() > kMaxFileBytes) return too_large();
-      data.resize(std::min(data.size() * 2, kMaxFileBytes + 1));
-    }
-    const ssize_t n = ::read(f.fd, data.data() + used, data.size() - used);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(Errc::io, path + ": read failed: " + std::strerror(errno));
-    }
-    used += static_cast<size_t>(n);
-  }
-  data.resize(used);
-  return data;
-}
 
 // A field quoted for an error message, cut short if long.
 std::string quote(std::string_view s) {
@@ -243,62 +204,8 @@ class Parser {
       return fail_row("expected " + std::to_string(kColumns) + " fields, got " + std::to_string(n));
     }
 
-    int64_t t = 0;
-    {
-      const char* b = f[0].data();
-      const char* e = b + f[0].size();
-      auto [p, ec] = std::from_chars(b, e, t);
-      if (f[0].empty() || ec != std::errc() || p != e) {
-        return fail_row(std::string(kNames[0]) + " is not an integer: " + quote(f[0]));
-      }
-    }
-    double v[kColumns] = {};
-    for (size_t i = 1; i < kColumns; ++i) {
-      const char* b = f[i].data();
-      const char* e = b + f[i].size();
-      auto [p, ec] = std::from_chars(b, e, v[i]);
-      if (f[i].empty() || p != e || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
-        return fail_row(std::string(kNames[i]) + " is not a number: " + quote(f[i]));
-      }
-      if (ec == std::errc::result_out_of_range || !std::isfinite(v[i])) {
-        return fail_row(std::string(kNames[i]) + " is not a finite number: " + quote(f[i]));
-      }
-    }
-    const double open = v[1], high = v[2], low = v[3], close = v[4], volume = v[5];
-    for (size_t i = 1; i <= 4; ++i) {
-      if (!(v[i] > 0)) return fail_row(std::string(kNames[i]) + " " + std::string(f[i]) + " <= 0");
-    }
-    if (volume < 0) return fail_row("volume " + std::string(f[5]) + " < 0");
-    if (high < low) {
-      return fail_row("high " + std::string(f[2]) + " < low " + std::string(f[3]));
-    }
-    if (open < low || open > high) {
-      return fail_row("open " + std::string(f[1]) + " outside [low " + std::string(f[3]) +
-                      ", high " + std::string(f[2]) + "]");
-    }
-    if (close < low || close > high) {
-      return fail_row("close " + std::string(f[4]) + " outside [low " + std::string(f[3]) +
-                      ", high " + std::string(f[2]) + "]");
-    }
-    if (t < 0) return fail_row("open_time_ms " + std::string(f[0]) + " is negative");
-    if (tf_ms_ <= kDayMs && t % tf_ms_ != 0) {
-      return fail_row("open_time_ms " + std::string(f[0]) + " is not aligned to the timeframe (" +
-                      std::to_string(tf_ms_) + " ms)");
-    }
-    if (s.size() > 0) {
-      const int64_t prev = s.open_time_ms.back();
-      if (t == prev) return fail_row("duplicate open_time_ms " + std::string(f[0]));
-      if (t < prev) {
-        return fail_row("open_time_ms " + std::string(f[0]) + " is before the previous row's " +
-                        std::to_string(prev) + " (rows must be in increasing time)");
-      }
-      if (t - prev < tf_ms_) {
-        return fail_row("open_time_ms " + std::string(f[0]) + " is less than one timeframe after " +
-                        "the previous row's " + std::to_string(prev) + " (overlapping bars)");
-      }
-      if (t - prev > tf_ms_) ++gaps;
-    }
-    append_row(s, t, open, high, low, close, volume);
+    std::string problem = append_bar_fields(f, tf_ms_, s, gaps);
+    if (!problem.empty()) return fail_row(std::move(problem));
     return true;
   }
 
@@ -325,8 +232,96 @@ class Parser {
 
 }  // namespace
 
+// Reads a whole file straight into one buffer (sized from fstat, grown for
+// files of unknown size). Errors name the path: Errc::io for the OS.
+Result<std::string> read_bar_file(const std::string& path) {
+  struct Fd {
+    int fd;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) return make_error(Errc::io, path + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0)
+    return make_error(Errc::io, path + ": stat failed: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return make_error(Errc::io, path + ": is a directory");
+  const auto too_large = [&] {
+    return make_error(Errc::invalid_input, path + ": file too large (limit " +
+                                               std::to_string(kMaxFileBytes) + " bytes)");
+  };
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxFileBytes) return too_large();
+  // One byte more than the expected size, so end of file is seen without a resize.
+  std::string data(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : size_t{1} << 16,
+                   '\0');
+  size_t used = 0;
+  for (;;) {
+    if (used == data.size()) {
+      if (data.size() > kMaxFileBytes) return too_large();
+      data.resize(std::min(data.size() * 2, kMaxFileBytes + 1));
+    }
+    const ssize_t n = ::read(f.fd, data.data() + used, data.size() - used);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error(Errc::io, path + ": read failed: " + std::strerror(errno));
+    }
+    used += static_cast<size_t>(n);
+  }
+  data.resize(used);
+  return data;
+}
+
+std::string append_bar_fields(const std::string_view (&f)[kBarCsvColumns], int64_t tf_ms, BarSeries& s,
+                              size_t& gaps) {
+  int64_t t = 0;
+  {
+    const char* b = f[0].data();
+    const char* e = b + f[0].size();
+    auto [p, ec] = std::from_chars(b, e, t);
+    if (f[0].empty() || ec != std::errc() || p != e)
+      return std::string(kNames[0]) + " is not an integer: " + quote(f[0]);
+  }
+  double v[kColumns] = {};
+  for (size_t i = 1; i < kColumns; ++i) {
+    const char* b = f[i].data();
+    const char* e = b + f[i].size();
+    auto [p, ec] = std::from_chars(b, e, v[i]);
+    if (f[i].empty() || p != e || (ec != std::errc() && ec != std::errc::result_out_of_range))
+      return std::string(kNames[i]) + " is not a number: " + quote(f[i]);
+    if (ec == std::errc::result_out_of_range || !std::isfinite(v[i]))
+      return std::string(kNames[i]) + " is not a finite number: " + quote(f[i]);
+  }
+  const double open = v[1], high = v[2], low = v[3], close = v[4], volume = v[5];
+  const auto text = [&](size_t i) { return std::string(f[i]); };
+  for (size_t i = 1; i <= 4; ++i)
+    if (!(v[i] > 0)) return std::string(kNames[i]) + " " + text(i) + " <= 0";
+  if (volume < 0) return "volume " + text(5) + " < 0";
+  if (high < low) return "high " + text(2) + " < low " + text(3);
+  if (open < low || open > high)
+    return "open " + text(1) + " outside [low " + text(3) + ", high " + text(2) + "]";
+  if (close < low || close > high)
+    return "close " + text(4) + " outside [low " + text(3) + ", high " + text(2) + "]";
+  if (t < 0) return "open_time_ms " + text(0) + " is negative";
+  if (tf_ms <= kDayMs && t % tf_ms != 0)
+    return "open_time_ms " + text(0) + " is not aligned to the timeframe (" + std::to_string(tf_ms) + " ms)";
+  if (s.size() > 0) {
+    const int64_t prev = s.open_time_ms.back();
+    if (t == prev) return "duplicate open_time_ms " + text(0);
+    if (t < prev)
+      return "open_time_ms " + text(0) + " is before the previous row's " + std::to_string(prev) +
+             " (rows must be in increasing time)";
+    if (t - prev < tf_ms)
+      return "open_time_ms " + text(0) + " is less than one timeframe after the previous row's " +
+             std::to_string(prev) + " (overlapping bars)";
+    if (t - prev > tf_ms) ++gaps;
+  }
+  append_row(s, t, open, high, low, close, volume);
+  return {};
+}
+
 Result<BarSeries> load_csv_bars(const std::string& path, int64_t tf_ms, CsvLoadReport* report) {
-  auto data = read_file(path);
+  auto data = read_bar_file(path);
   if (!data) return data.error();
   return Parser(path, tf_ms, *data).run(report);
 }

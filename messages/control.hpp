@@ -103,6 +103,10 @@ struct ControlRequest {
   std::string id;       // chosen by the client, echoed in the reply
   std::string command;  // control_cmd::*
   std::map<std::string, std::string> args;
+  // Who sent it, as the server saw it ("127.0.0.1", plus "key <Z85>" under
+  // CURVE): filled in by the control server for the node's log, never
+  // sent (not in the map below).
+  std::string peer;
   MSGPACK_DEFINE_MAP(v, id, command, args);
 };
 

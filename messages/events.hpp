@@ -41,6 +41,17 @@ inline const std::string import_transaction = "import.transaction";
 inline const std::string import_summary = "import.summary";
 }  // namespace topic
 
+// The event types a notification (Telegram, email) is made of, each one
+// rendered by notify/render.cpp: what a [notify.routes] key may name. Any
+// other key would queue nothing, so the config refuses it.
+inline const std::vector<std::string>& notifiable_event_types() {
+  static const std::vector<std::string> types = {
+      topic::data_error,       topic::node_start,  topic::node_stop,  topic::portfolio_status,
+      topic::signal_buy,       topic::signal_sell, topic::signals_found, topic::trade_fill,
+      topic::trade_rejected};
+  return types;
+}
+
 // An order given on the control endpoint (pause, resume, run-now, stop,
 // verify, send-test-email), with what came of it. Queries (status, ...)
 // are not events.

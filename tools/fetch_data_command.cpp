@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "common/clock.hpp"
 #include "common/timeframe.hpp"
 #include "config/sources_config.hpp"
 #include "market/bar_checks.hpp"
+#include "market/csv_bars.hpp"
 #include "market/market_data.hpp"
 
 namespace tn {
@@ -54,6 +56,29 @@ void progress_bar(size_t done, size_t total) {
   std::fflush(stderr);
 }
 
+// The bars a backtest may use: a bar still open is not final yet.
+BarSeries closed_bars(const BarSeries& bars, int64_t iv, int64_t now) {
+  BarSeries b = bars;
+  while (b.size() > 0 && b.open_time_ms.back() + iv > now) {
+    for (auto* col : {&b.open, &b.high, &b.low, &b.close, &b.volume}) col->pop_back();
+    b.open_time_ms.pop_back();
+  }
+  return b;
+}
+
+// DIR/BTCUSDT-1d.csv, the name the bundled data/ files have.
+bool write_csv_file(const std::string& dir, const market::BarsResult& r, const BarSeries& b,
+                    const std::string& interval) {
+  const std::string path = (std::filesystem::path(dir) / (r.provider_symbol + "-" + interval + ".csv")).string();
+  if (Status s = write_file_atomically(path, format_csv_bars(b)); !s) {
+    std::fprintf(stderr, "traderctl: %s\n", s.error().message.c_str());
+    return false;
+  }
+  std::printf("%s: %zu bars, %zu gaps%s%s\n", path.c_str(), b.size(), r.gaps, r.cache_hit ? ", from cache" : "",
+              b.size() < r.bars.size() ? " (the bar still open left out)" : "");
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<FetchDataCommand> add_fetch_data_command(CLI::App& app) {
@@ -71,7 +96,12 @@ std::unique_ptr<FetchDataCommand> add_fetch_data_command(CLI::App& app) {
       ->check(CLI::IsMember({"binance", "polygon", "alphavantage"}));
   sub->add_option("--days", c->days, "days back from now (default 30)")->check(CLI::Range(1u, 36600u));
   sub->add_option("--interval", c->interval, "bar interval: 1h, 4h, 1d, ... (default 1d)");
-  sub->add_flag("--csv", c->csv, "CSV (symbol,open_time_ms,open,high,low,close,volume) instead of a table");
+  sub->add_flag("--csv", c->csv,
+                "the backtest's CSV (open_time_ms,open,high,low,close,volume, exact numbers, closed bars "
+                "only) on stdout instead of a table; one symbol");
+  sub->add_option("--out", c->out_dir,
+                  "write the backtest's CSV to DIR/SYMBOL-INTERVAL.csv per symbol (e.g. BTCUSDT-1d.csv; "
+                  "closed bars only, each file replaced whole)");
   sub->add_flag("--no-cache", c->no_cache, "neither read nor write the cache");
   c->sub = sub;
   return c;
@@ -95,6 +125,23 @@ int run_fetch_data(const FetchDataCommand& c) {
     std::fprintf(stderr, "traderctl: --symbols: give at least one symbol\n");
     return kBadInput;
   }
+  if (c.csv && !c.out_dir.empty()) {
+    std::fprintf(stderr, "traderctl: --csv prints to stdout and --out writes files: give one of them\n");
+    return kBadInput;
+  }
+  if (c.csv && symbols.size() > 1) {
+    std::fprintf(stderr, "traderctl: --csv prints one symbol (a backtest CSV holds one stream): give one "
+                         "symbol, or --out DIR for a file per symbol\n");
+    return kBadInput;
+  }
+  if (!c.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.out_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "traderctl: --out %s: %s\n", c.out_dir.c_str(), ec.message().c_str());
+      return kSomeFailed;
+    }
+  }
   market::MarketDataOptions opts = market::options_from_config(*cfg);
   if (c.no_cache) opts.cache_path.clear();
   auto md = market::MarketData::open(opts);
@@ -112,7 +159,6 @@ int run_fetch_data(const FetchDataCommand& c) {
   auto results = (*md)->fetch_bars(reqs, tty ? market::FetchEngine::Progress(progress_bar)
                                              : market::FetchEngine::Progress());
   int rc = kOk;
-  if (c.csv) std::printf("symbol,open_time_ms,open,high,low,close,volume\n");
   for (const auto& r : results) {
     if (!r.ok()) {
       std::fprintf(stderr, "traderctl: %s %s: %s\n", source.c_str(), r.request.symbol.c_str(),
@@ -120,21 +166,24 @@ int run_fetch_data(const FetchDataCommand& c) {
       rc = kSomeFailed;
       continue;
     }
-    const auto& b = r.bars;
-    if (!c.csv)
-      std::printf("%s (%s, %s): %zu bars, %zu gaps%s%s\n%-16s %14s %14s %14s %14s %18s\n", r.provider_symbol.c_str(),
-                  source.c_str(), c.interval.c_str(), b.size(), r.gaps, r.cache_hit ? ", from cache" : "",
-                  r.last_bar_open ? ", last bar still open" : "", "open (UTC)", "open", "high", "low", "close",
-                  "volume");
-    for (size_t i = 0; i < b.size(); ++i) {
-      if (c.csv)
-        std::printf("%s,%lld,%.10g,%.10g,%.10g,%.10g,%.10g\n", r.provider_symbol.c_str(),
-                    static_cast<long long>(b.open_time_ms[i]), b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i]);
-      else
-        std::printf("%-16s %14.8g %14.8g %14.8g %14.8g %18.10g\n", when(b.open_time_ms[i], *iv).c_str(), b.open[i],
-                    b.high[i], b.low[i], b.close[i], b.volume[i]);
+    if (!c.out_dir.empty()) {
+      if (!write_csv_file(c.out_dir, r, closed_bars(r.bars, *iv, now), market::interval_name(*iv))) rc = kSomeFailed;
+      continue;
     }
-    if (!c.csv) std::printf("\n");
+    if (c.csv) {
+      const std::string text = format_csv_bars(closed_bars(r.bars, *iv, now));
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      continue;
+    }
+    const auto& b = r.bars;
+    std::printf("%s (%s, %s): %zu bars, %zu gaps%s%s\n%-16s %14s %14s %14s %14s %18s\n", r.provider_symbol.c_str(),
+                source.c_str(), c.interval.c_str(), b.size(), r.gaps, r.cache_hit ? ", from cache" : "",
+                r.last_bar_open ? ", last bar still open" : "", "open (UTC)", "open", "high", "low", "close",
+                "volume");
+    for (size_t i = 0; i < b.size(); ++i)
+      std::printf("%-16s %14.8g %14.8g %14.8g %14.8g %18.10g\n", when(b.open_time_ms[i], *iv).c_str(), b.open[i],
+                  b.high[i], b.low[i], b.close[i], b.volume[i]);
+    std::printf("\n");
   }
   const auto st = (*md)->last_run();
   std::fprintf(stderr, "fetch-data: %llu symbols, %llu from cache, %llu API fetches (%llu HTTP requests), %llu errors\n",

@@ -1,6 +1,7 @@
 #pragma once
 // `traderctl fetch-data`: fetch bars from the configured market data
-// sources (through the cache) and print them. Works without a node and
+// sources (through the cache) and print them, or write them as the
+// backtest's CSV (market/csv_bars.hpp). Works without a node and
 // without CAF: it is the market/ layer on a command line.
 #include <cstdint>
 #include <memory>
@@ -19,7 +20,8 @@ struct FetchDataCommand {
   std::string source;        // binance | polygon | alphavantage; default by asset class
   uint32_t days = 30;
   std::string interval = "1d";
-  bool csv = false;
+  bool csv = false;          // the backtest's CSV on stdout (one symbol)
+  std::string out_dir;       // the backtest's CSV, one file per symbol: DIR/BTCUSDT-1d.csv
   bool no_cache = false;
   CLI::App* sub = nullptr;   // set by add_fetch_data_command
 };

@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/daily_jobs/daily_jobs.hpp"
 #include "common/clock.hpp"
 #include "storage/reconcile.hpp"
@@ -143,10 +145,17 @@ ControlReply set_pause(const NodeControlContext& ctx, const ControlRequest& req,
   // Asked, not told: the reply comes once the arbiter has the new mode, so
   // the control.action event (logged after this returns) follows it and at
   // most the one instant being decided then is decided after it.
-  if (auto in_force = ask(ctx, ctx.pipeline->arbiter, pause_atom::value, mode); !in_force)
+  if (auto in_force = ask(ctx, ctx.pipeline->arbiter, pause_atom::value, mode); !in_force) {
+    spdlog::error("control: {} ({}) asked by {} (request {}) not in force: {}", req.command, mode, req.peer, req.id,
+                  in_force.error().message);
     return fail(req, "the arbiter did not take the pause: " + in_force.error().message);
-  return ack(req, mode == pause_mode::running ? "resumed"
-                  : mode == pause_mode::paused ? "paused" : "paused (entries only: SELLs go on)");
+  }
+  const std::string what = mode == pause_mode::running ? "resumed"
+                           : mode == pause_mode::paused ? "paused"
+                                                        : "paused (entries only: SELLs go on)";
+  // The node's own log says who stopped or restarted its trading, and when.
+  spdlog::info("control: {} by {} (request {}): trading {} (mode {})", req.command, req.peer, req.id, what, mode);
+  return ack(req, what);
 }
 
 ControlReply replay(const NodeControlContext& ctx, const ControlRequest& req) {

@@ -162,6 +162,8 @@ int run_node(const RunOptions& opt) {
   auto history = store->ledger().orders(cfg.account_id);
   auto capital = store->ledger().starting_capital(cfg.account_id);
   if (!history || !capital) return fail(1, (!history ? history.error() : capital.error()).message);
+  const std::string paused = stored<std::string>(*store, kPauseKey).value_or("");
+  log_resumed_state(cfg, resume, paused, *capital);
 
   ControlSecurity sec;
   sec.curve = cfg.control_curve;
@@ -190,7 +192,7 @@ int run_node(const RunOptions& opt) {
     spec.resume_ms = resume;
     spec.scheduler->resume(resume);
   }
-  if (auto p = stored<std::string>(*store, kPauseKey)) spec.pause = pause_from(*p);
+  if (!paused.empty()) spec.pause = pause_from(paused);
 
   caf::actor_system_config caf_cfg;
   configure_node_actor_system(caf_cfg, cfg);

@@ -4,7 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "control/format.hpp"
 #include "messages/caf_types.hpp"
+#include "messages/control.hpp"
 #include "tools/cluster_node.hpp"
 #include "tools/worker_threads.hpp"
 
@@ -27,6 +29,25 @@ Result<NodeDatabase> open_node_database(const Config& cfg, storage::EventRouter 
   auto store = storage::Store::open(so);
   if (!store) return store.error();
   return NodeDatabase{std::move(lock.value()), std::move(store.value())};
+}
+
+void log_resumed_state(const Config& cfg, int64_t resume_ms, const std::string& pause_mode,
+                       Amount ledger_starting_balance) {
+  const std::string mode = pause_mode.empty() ? pause_mode::running : pause_mode;
+  const std::string last = resume_ms == INT64_MIN
+                               ? "none yet (a new database)"
+                               : format_utc_ms(resume_ms) + " (" + std::to_string(resume_ms) + " ms)";
+  spdlog::info("resuming from {}: {} ({}), last decided check {}", cfg.db_path,
+               mode == pause_mode::running ? "not paused" : "PAUSED", mode, last);
+  const Amount configured = to_amount(cfg.starting_balance);
+  spdlog::info("account {}: starting balance {} {} in the ledger, {} in the config", cfg.account_id,
+               format_amount(ledger_starting_balance), cfg.quote, format_amount(configured));
+  if (configured != ledger_starting_balance)
+    spdlog::warn("account {}: [account] starting_balance {} in {} differs from the ledger's {} {}: the ledger's "
+                 "is used (it was opened with it); start a new account (--account-id) or database (--db-path) "
+                 "to begin with {}",
+                 cfg.account_id, format_amount(configured), cfg.source_path, format_amount(ledger_starting_balance),
+                 cfg.quote, format_amount(configured));
 }
 
 SignalWatcher::SignalWatcher(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {

@@ -12,6 +12,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "common/amount.hpp"
 #include "config/config.hpp"
 #include "storage/store.hpp"
 #include "tools/node_lock.hpp"
@@ -51,6 +52,15 @@ class SignalWatcher {
   std::function<void(int)> on_signal_;
   std::thread thread_;
 };
+
+// What a node carries on with from its database, logged at start: the pause
+// mode (kept across restarts), the last decided check (the next one follows
+// it) and the account's starting balance. The ledger keeps the balance the
+// account was opened with, so a different [account] starting_balance in
+// the config is a WARNING saying which one is used.
+// resume_ms INT64_MIN: nothing decided yet; pause_mode "" : never set.
+void log_resumed_state(const Config& cfg, int64_t resume_ms, const std::string& pause_mode,
+                       Amount ledger_starting_balance);
 
 // The actor system of a running node: our message types, CAF's sharing
 // scheduler (an idle worker blocks, no CPU, and wakes on the first

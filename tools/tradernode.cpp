@@ -7,6 +7,7 @@
 #include "tools/backtest.hpp"
 #include "tools/breakout_backtest_command.hpp"
 #include "tools/cli.hpp"
+#include "tools/convert_command.hpp"
 #include "tools/import_sqlite_command.hpp"
 #include "tools/node_run.hpp"
 #include "tools/process_setup.hpp"
@@ -46,8 +47,11 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", run_opt.quiet, "only warnings and errors on the terminal");
 
   auto import_sqlite = tn::add_import_sqlite_command(app);  // the hourly daemon's account -> a new ledger
+  // Binance's raw kline CSV -> the backtest's CSV (tools/convert_command.*).
+  auto convert = tn::add_convert_command(app);
 
   if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
+  if (tn::convert_chosen(*convert)) return tn::run_convert(*convert);
   if (run->parsed()) return tn::run_node(run_opt);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   if (bt.quiet) spdlog::set_level(spdlog::level::warn);

@@ -107,13 +107,6 @@ struct Catchup {
     return !opt.until.empty() && type.substr(0, opt.until.size()) == opt.until;
   }
 
-  bool wanted(const std::string& type) const {
-    if (opt.topics.empty()) return true;
-    for (const auto& t : opt.topics)
-      if (type.compare(0, t.size(), t) == 0) return true;
-    return false;
-  }
-
   // Prints the log from `next` up to (not including) `until`
   // (UINT64_MAX: to its current end). False on a control error (printed).
   bool fill(uint64_t until) {
@@ -142,7 +135,7 @@ struct Catchup {
         if (h->header.seq < next) continue;
         next = h->header.seq + 1;
         at_stop = h->header.type == tn::topic::node_stop;  // a node's last event
-        if (!wanted(h->header.type)) continue;
+        // Every event goes through the core, shown or not: it follows seq.
         const auto o = core.handle({h->header.type, e});
         for (const auto& line : o.err) print_line(stderr, line);
         if (!o.out.empty() && !print_line(stdout, o.out)) return false;
@@ -180,8 +173,12 @@ int run(const Options& opt) {
     sub.set(zmq::sockopt::linger, kSubscriberLingerMs);
     // One frame above the envelope limit can never decode: refuse it early.
     sub.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(tn::kMaxMessageBytes));
-    for (const auto& t : opt.topics) sub.set(zmq::sockopt::subscribe, t);
-    if (opt.topics.empty()) sub.set(zmq::sockopt::subscribe, "");
+    // Decoded events: every topic is received and the core filters, so it
+    // sees every seq and a gap is events lost, not events filtered out
+    // (control/subscriber.hpp). Raw mode tracks no seq: ZeroMQ filters.
+    if (opt.raw)
+      for (const auto& t : opt.topics) sub.set(zmq::sockopt::subscribe, t);
+    if (!opt.raw || opt.topics.empty()) sub.set(zmq::sockopt::subscribe, "");
     for (const auto& e : opt.endpoints) {
       try {
         sub.connect(e);
@@ -195,7 +192,7 @@ int run(const Options& opt) {
     return kExitError;
   }
 
-  tn::SubscriberCore core(opt.raw);
+  tn::SubscriberCore core(opt.raw, opt.topics);
   Catchup catchup{opt, core};
   if (opt.from > 0) {
     // Subscribed first, then the log: nothing published meanwhile is lost
@@ -310,8 +307,9 @@ int main(int argc, char** argv) {
                  "ZeroMQ endpoint to connect to; repeat for one merged stream "
                  "(default tcp://127.0.0.1:5555)");
   app.add_option("--topic", opt.topics,
-                 "topic prefix to subscribe to, e.g. trade. or signal.buy; repeatable "
-                 "(default: every topic)");
+                 "print only events whose type starts with this prefix, e.g. trade. or "
+                 "signal.buy; repeatable (default: every topic). Every event is received so "
+                 "that a seq gap means events lost, never events filtered out");
   app.add_option("--count", opt.count, "exit after N events (0: no limit)");
   app.add_option("--until", opt.until,
                  "exit after printing the first event whose type starts with TYPE, e.g. "

@@ -58,10 +58,13 @@ BOOST_AUTO_TEST_CASE(a_node_that_stays_after_its_data_serves_until_stopped) {
   require_control(n, node);
   // The summary, from the log or live: the data is done.
   auto summary = run_process({tradersub_bin(), "--endpoint", n.publish, "--control", n.control, "--from", "1",
-                              "--topic", "replay.summary", "--count", "1"},
+                              "--topic", "node.start", "--topic", "replay.summary", "--count", "2"},
                              std::chrono::seconds(60));
   BOOST_REQUIRE_MESSAGE(summary.exit_code == 0, summary.output);
-  const auto line = summary.output.substr(summary.output.find("{\"body\""));
+  // Every event between the start and the summary was filtered out, none
+  // lost: no gap.
+  BOOST_TEST(summary.output.find("\"warning\"") == std::string::npos, summary.output.substr(0, 2000));
+  const auto line = summary.output.substr(summary.output.rfind("{\"body\""));
   const uint64_t trades = nlohmann::json::parse(line.substr(0, line.find('\n')))["body"]["trades"];
   BOOST_TEST(trades > 0u);
   // Still up and answering after its last event, with nothing more to decide.
@@ -341,4 +344,57 @@ BOOST_AUTO_TEST_CASE(garbage_on_the_control_endpoint_gets_errors_and_the_node_go
   BOOST_TEST(r->error.find("unknown command") != std::string::npos);
   BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
   BOOST_TEST(wait_process(node, std::chrono::seconds(30)).exit_code == 0);
+}
+
+// The node's log says what a start takes over from the database (pause
+// mode, last decided check, the ledger's starting balance, with a warning
+// when the config asks for another) and who paused and resumed it.
+BOOST_AUTO_TEST_CASE(a_restart_logs_what_it_resumes_and_pause_and_resume_are_logged) {
+  TempDir t;
+  std::string rows = read_file(data_dir() + "/binance/BTCUSDT-1d.csv");
+  for (size_t p = 0, lines = 0; p < rows.size(); ++p)
+    if (rows[p] == '\n' && ++lines == 41) rows.resize(p + 1);  // the header and 40 days
+  const std::string csv = t.write("BTCUSDT-1d.csv", rows);
+  const std::string log_file = t.file("node.log");
+  NodeSetup n = make_node(t.path(), {{"BTCUSDT", "1d", csv}}, 1,
+                          "at_end = \"stay\"\nlog_file = \"" + log_file + "\"\n");
+  Child first = start_node(n);
+  require_control(n, first);
+  BOOST_REQUIRE(wait_events(n, 0, "replay.summary").size() == 1u);  // every check decided
+  for (const char* cmd : {"pause", "resume", "pause"}) {
+    auto r = ctl(n, {cmd});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  }
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  BOOST_REQUIRE_EQUAL(wait_process(first, std::chrono::seconds(30)).exit_code, 0);
+  const std::string before = read_file(log_file);
+  BOOST_TEST(before.find("not paused (running), last decided check none yet (a new database)") != std::string::npos,
+             before);
+  BOOST_TEST(before.find("starting balance 10000.00000000 USDT in the ledger, 10000.00000000 in the config") !=
+                 std::string::npos,
+             before);
+  BOOST_TEST(before.find("warn") == std::string::npos, before);
+  // Who and what: the client's address and request, and the mode now in force.
+  BOOST_TEST(before.find("info control: pause by 127.0.0.1 (request ") != std::string::npos, before);
+  BOOST_TEST(before.find("): trading paused (mode paused)") != std::string::npos, before);
+  BOOST_TEST(before.find("info control: resume by 127.0.0.1 (request ") != std::string::npos, before);
+  BOOST_TEST(before.find("): trading resumed (mode running)") != std::string::npos, before);
+  BOOST_TEST(before.find("control: pause by") < before.find("control: resume by"));
+
+  // The same database with another starting balance in the config.
+  std::string cfg = read_file(n.config);
+  cfg.replace(cfg.find("starting_balance = 10000.0"), 26, "starting_balance = 2500.0");
+  std::ofstream(n.config) << cfg;
+  Child second = start_node(n);
+  require_control(n, second);
+  BOOST_TEST(ctl(n, {"stop"}).exit_code == 0);
+  auto end = wait_process(second, std::chrono::seconds(30));
+  BOOST_REQUIRE_MESSAGE(end.exit_code == 0, end.output);
+  const std::string after = read_file(log_file).substr(before.size());
+  BOOST_TEST(after.find("PAUSED (paused), last decided check 2017-") != std::string::npos, after);
+  BOOST_TEST(after.find("warning account acct-1: [account] starting_balance 2500.00000000 in " + n.config +
+                        " differs from the ledger's 10000.00000000 USDT: the ledger's is used") != std::string::npos,
+             after);
+  // The terminal shows it too, --quiet or not: it is a warning.
+  BOOST_TEST(end.output.find("differs from the ledger's 10000.00000000 USDT") != std::string::npos, end.output);
 }

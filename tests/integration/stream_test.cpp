@@ -88,5 +88,7 @@ BOOST_AUTO_TEST_CASE(subscribers_receive_every_event_of_a_backtest) {
     BOOST_TEST(line.find("\"type\":\"trade.") != std::string::npos, line);
   }
   BOOST_TEST(fill_lines == trades, sub_r.output.substr(0, 2000));
+  // The other event types are filtered out, not lost: no gap warning.
+  BOOST_TEST(sub_r.output.find("\"warning\":\"gap\"") == std::string::npos, sub_r.output.substr(0, 2000));
   BOOST_TEST(lines >= fill_lines);
 }

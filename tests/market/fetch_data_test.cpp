@@ -1,12 +1,20 @@
 // `traderctl fetch-data` end to end: the built binary, a config file whose
 // [sources] point at the loopback fake exchange, a table, CSV, the cache on
-// the second run, and clear errors for bad input.
+// the second run, files a backtest reads with every served digit, and clear
+// errors for bad input.
 #define BOOST_TEST_MODULE market_fetch_data
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "market/csv_bars.hpp"
+#include "tests/integration/backtest_common.hpp"
 #include "tests/market/market_test_util.hpp"
 
 using namespace tn::market;
@@ -60,12 +68,14 @@ BOOST_AUTO_TEST_CASE(prints_a_table_then_serves_the_second_run_from_the_cache) {
   const uint64_t sent = rig.ex.counts("binance").requests;
   auto again = rig.run({"--symbols", "BTC", "--asset-class", "crypto", "--days", "5", "--csv"});
   BOOST_TEST_REQUIRE(again.exit_code == 0, again.output);
-  BOOST_TEST(again.output.find("symbol,open_time_ms,open,high,low,close,volume\n") != std::string::npos);
+  BOOST_TEST(again.output.find("open_time_ms,open,high,low,close,volume\n") != std::string::npos);
   BOOST_TEST(again.output.find("1 from cache, 0 API fetches") != std::string::npos, again.output);
   BOOST_TEST(rig.ex.counts("binance").requests == sent);
-  size_t rows = 0;
-  for (size_t p = again.output.find("\nBTCUSDT,"); p != std::string::npos; p = again.output.find("\nBTCUSDT,", p + 1)) ++rows;
-  BOOST_TEST(rows == 4u);
+  size_t rows = 0;  // the 4 closed bars of the last 5 days: today's is still open
+  std::istringstream lines(again.output);
+  for (std::string l; std::getline(lines, l);)
+    rows += !l.empty() && l[0] >= '0' && l[0] <= '9' && std::count(l.begin(), l.end(), ',') == 5;
+  BOOST_TEST(rows == 4u, again.output);
 }
 
 BOOST_AUTO_TEST_CASE(failures_and_bad_input_are_reported_with_exit_codes) {
@@ -88,4 +98,51 @@ BOOST_AUTO_TEST_CASE(failures_and_bad_input_are_reported_with_exit_codes) {
                                      std::chrono::seconds(10));
   BOOST_TEST(nokey.exit_code == 1);
   BOOST_TEST(nokey.output.find("ALPHA_VANTAGE_API_KEY is not set") != std::string::npos, nokey.output);
+}
+
+// The bars as the fake exchange serves them: Binance sends decimal strings
+// with 8 decimals, and what a client can know is their nearest double.
+double served(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.8f", v);
+  return std::strtod(text, nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(csv_files_are_what_a_backtest_reads_with_every_served_digit) {
+  Rig rig;
+  // Volumes with more significant digits than %.10g kept (12 before the point).
+  tn::BarSeries btc = recent_btc();
+  for (auto& v : btc.volume) v = v * 1e6 + 0.12345678;
+  rig.ex.add_series("BTCUSDT", kDayMs, btc);
+  auto r = rig.run({"--symbols", "BTC,ETH", "--asset-class", "crypto", "--days", "40", "--out",
+                    rig.dir.file("data/binance")});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  const std::string csv = rig.dir.file("data/binance/BTCUSDT-1d.csv");
+  BOOST_TEST(r.output.find(csv + ": 39 bars") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find(rig.dir.file("data/binance/ETHUSDT-1d.csv") + ": 39 bars") != std::string::npos, r.output);
+
+  // The backtest takes the file as it is ...
+  const std::string config = rig.dir.write("bt.toml", tn::test::make_config({{"BTCUSDT", "1d", "unused.csv"}}));
+  auto bt = tn::test::run_backtest(config, rig.dir.file("out"), {"--data", "BTCUSDT:1d=" + csv});
+  BOOST_TEST_REQUIRE(bt.exit_code == 0, bt.output);
+  const auto summary = nlohmann::json::parse(tn::test::read_file(rig.dir.file("out/summary.json")));
+  BOOST_TEST(summary["bars"].get<uint64_t>() == 39u);
+  // ... and reads exactly the served bars: the last 39 of the series.
+  auto bars = tn::load_csv_bars(csv, kDayMs);
+  BOOST_TEST_REQUIRE(bars.ok(), (bars.ok() ? "" : bars.error().message));
+  BOOST_TEST_REQUIRE(bars->size() == 39u);
+  const size_t first = btc.size() - 39;
+  for (size_t i = 0; i < bars->size(); ++i) {
+    BOOST_TEST_CONTEXT("bar " << i) {
+      BOOST_TEST(bars->open_time_ms[i] == btc.open_time_ms[first + i]);
+      BOOST_TEST(bars->open[i] == served(btc.open[first + i]));
+      BOOST_TEST(bars->high[i] == served(btc.high[first + i]));
+      BOOST_TEST(bars->low[i] == served(btc.low[first + i]));
+      BOOST_TEST(bars->close[i] == served(btc.close[first + i]));
+      BOOST_TEST(bars->volume[i] == served(btc.volume[first + i]));
+    }
+  }
+  // --csv is one stream: several symbols without --out are refused.
+  BOOST_TEST(rig.run({"--symbols", "BTC,ETH", "--asset-class", "crypto", "--csv"}).exit_code == 2);
+  BOOST_TEST(rig.run({"--symbols", "BTC", "--asset-class", "crypto", "--csv", "--out", "x"}).exit_code == 2);
 }

@@ -1,9 +1,12 @@
 #define BOOST_TEST_MODULE notify_config
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <map>
 
 #include "config/config.hpp"
+#include "messages/events.hpp"
 
 using namespace tn;
 
@@ -107,6 +110,30 @@ BOOST_AUTO_TEST_CASE(without_routes_channels_that_are_on_get_the_daemons_message
   BOOST_REQUIRE(c);
   BOOST_CHECK(route_for(c->notify, on, "signals.found").empty());
   BOOST_CHECK(route_for(c->notify, on, "trade.rejected").empty());
+  // Every default is a type a route may name.
+  for (const auto& t : default_route_types())
+    BOOST_CHECK_MESSAGE(std::count(tn::notifiable_event_types().begin(), tn::notifiable_event_types().end(), t) == 1, t);
+}
+
+// A route key the router would never match is a config error naming it and
+// listing the valid ones: a misspelt type, a type no notification is made
+// of, a prefix (types match exactly), a kind nothing routes.
+BOOST_AUTO_TEST_CASE(route_keys_must_be_event_types_notifications_are_sent_for) {
+  for (const char* key : {"trade.fil", "market.bar", "signal.dropped", "trade.", "trade", "report.daily", "TRADE.FILL"}) {
+    BOOST_TEST_CONTEXT(key) {
+      const std::string e = error_of(std::string("[notify.routes]\n\"") + key + "\" = [\"telegram\"]\n");
+      BOOST_TEST(has(e, "n.toml"), e);
+      BOOST_TEST(has(e, std::string("\"") + key + "\" is not an event type notifications are sent for"), e);
+      BOOST_TEST(has(e, "the types are data.error, node.start, node.stop, portfolio.status, signal.buy, "
+                        "signal.sell, signals.found, trade.fill, trade.rejected"), e);
+      BOOST_TEST(has(e, "(line 4)"), e);  // the key's own line
+    }
+  }
+  std::string all = "[notify.routes]\n";
+  for (const auto& t : tn::notifiable_event_types()) all += "\"" + t + "\" = [\"email\"]\n";
+  auto c = parse(all);
+  BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+  BOOST_TEST(c->notify.routes.size() == tn::notifiable_event_types().size());
 }
 
 BOOST_AUTO_TEST_CASE(bad_notify_config_names_file_key_and_line) {

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE notify_render
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+
 #include "notify/render.hpp"
 #include "notify/reports.hpp"
 #include "notify/svg_chart.hpp"
@@ -121,6 +123,29 @@ BOOST_AUTO_TEST_CASE(signals_found_lists_every_signal_of_the_check) {
   BOOST_CHECK(has(m.text, "(8.75% from MA50): dropped, conflict: BUY on 1d outranks this SELL on 1h"));
   BOOST_CHECK(has(m.chat_html, "BTC&lt;b&gt;"));
   BOOST_CHECK(!has(m.html, "BTC<b>"));
+// [notify.routes] accepts exactly notifiable_event_types(): each of them
+// must make a message, or a valid route would send nothing.
+BOOST_AUTO_TEST_CASE(every_routable_event_type_renders_a_message) {
+  SignalEvent sig{"ETHUSDT", "4h", "BUY", 0, 1'700'000'000'000, 1900.5, 2000, -4.98, 20, -5, "order", "below MA"};
+  TradeEvent rej = fill();
+  rej.reject_reason = "insufficient balance";
+  const std::map<std::string, storage::OutboxEntry> samples = {
+      {topic::trade_fill, event_entry(1, topic::trade_fill, fill())},
+      {topic::trade_rejected, event_entry(2, topic::trade_rejected, rej)},
+      {topic::signal_buy, event_entry(3, topic::signal_buy, sig)},
+      {topic::signal_sell, event_entry(4, topic::signal_sell, sig)},
+      {topic::portfolio_status, event_entry(5, topic::portfolio_status, PortfolioStatusEvent{})},
+      {topic::node_start, event_entry(6, topic::node_start, NodeStartEvent{})},
+      {topic::node_stop, event_entry(7, topic::node_stop, NodeStopEvent{"stopped"})},
+      {topic::data_error, event_entry(8, topic::data_error, DataErrorEvent{"binance", "BTCUSDT:1h", "HTTP 503"})},
+      {topic::signals_found, event_entry(9, topic::signals_found, SignalsFoundEvent{1'700'000'000'000, {sig}})},
+  };
+  for (const auto& type : notifiable_event_types()) {
+    BOOST_TEST_CONTEXT(type) {
+      BOOST_REQUIRE(samples.count(type) == 1u);
+      BOOST_TEST(!must_render(samples.at(type)).subject.empty());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(payload_kinds_render_and_bad_ones_are_clear_errors) {

@@ -193,6 +193,52 @@ BOOST_AUTO_TEST_CASE(gap_detection_per_node) {
   BOOST_TEST(core.events() == 8u);
 }
 
+// With a topic filter the core still sees every event: the hidden ones
+// advance seq, so only events really lost make a gap.
+BOOST_AUTO_TEST_CASE(a_topic_filter_hides_events_without_calling_them_gaps) {
+  SubscriberCore core(false, {"trade."});
+  const std::vector<std::pair<uint64_t, std::string>> stream = {
+      {1, tn::topic::trade_fill}, {2, tn::topic::portfolio_status}, {3, tn::topic::signal_buy},
+      {4, tn::topic::trade_rejected}, {5, tn::topic::portfolio_status}, {6, tn::topic::trade_fill}};
+  size_t printed = 0;
+  for (const auto& [seq, type] : stream) {
+    const auto env = envelope(seq, "n1", type);
+    const auto o = core.handle(Frames{type, env});
+    BOOST_TEST(o.err.empty(), "seq " << seq << ": " << (o.err.empty() ? "" : o.err[0]));
+    BOOST_TEST(o.out.empty() == (type.rfind("trade.", 0) != 0));
+    printed += !o.out.empty();
+  }
+  BOOST_TEST(printed == 3u);
+  BOOST_TEST(core.events() == 3u);
+  BOOST_TEST(core.hidden() == 3u);
+  BOOST_TEST(core.gaps() == 0u);
+
+  // Events 7 and 8 lost (of whatever type), then a hidden one: a gap, 7 to 9.
+  const auto e9 = envelope(9, "n1", tn::topic::portfolio_status);
+  const auto g = core.handle(Frames{tn::topic::portfolio_status, e9});
+  BOOST_TEST(g.out.empty());
+  BOOST_REQUIRE_EQUAL(g.err.size(), 1u);
+  const auto w = nlohmann::json::parse(g.err[0]);
+  BOOST_TEST(w["warning"] == "gap");
+  BOOST_TEST(w["expected"] == 7);
+  BOOST_TEST(w["got"] == 9);
+  // Then a lost one right before a shown event.
+  const auto e11 = envelope(11, "n1", tn::topic::trade_fill);
+  const auto g2 = core.handle(Frames{tn::topic::trade_fill, e11});
+  BOOST_TEST(!g2.out.empty());
+  BOOST_REQUIRE_EQUAL(g2.err.size(), 1u);
+  BOOST_TEST(nlohmann::json::parse(g2.err[0])["expected"] == 10);
+  BOOST_TEST(core.gaps() == 2u);
+
+  // A hidden message that cannot be read is dropped without a word.
+  const auto h = core.handle(Frames{"market.bar", "\xdd\xff"});
+  BOOST_TEST(h.out.empty());
+  BOOST_TEST(h.err.empty());
+  BOOST_TEST(core.errors() == 0u);
+  // The same bytes under a shown topic are an error, as ever.
+  require_error(core.handle(Frames{"trade.fill", "\xdd\xff"}), "shown topic, bad envelope");
+}
+
 BOOST_AUTO_TEST_CASE(node_table_is_bounded) {
   SubscriberCore core;
   for (size_t i = 0; i < tn::kMaxTrackedNodes + 10; ++i) {

@@ -284,6 +284,32 @@ BOOST_AUTO_TEST_CASE(topic_prefix_and_merged_endpoints) {
   BOOST_TEST((nodes == std::set<std::string>{"a", "b"}));
 }
 
+// --topic: events of other types are not gaps; an event lost is one.
+BOOST_AUTO_TEST_CASE(topic_filter_reports_lost_events_not_filtered_ones) {
+  auto pub = open_pub();
+  Child sub({"--endpoint", pub->endpoint(), "--topic", "portfolio.", "--count", "3", "--timeout-ms", "5000"});
+  await_subscribed(*pub);
+  BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(1)).ok());
+  BOOST_REQUIRE(pub->publish("signal.buy", event(2, "e2e", "signal.buy")).ok());
+  BOOST_REQUIRE(pub->publish("trade.fill", event(3, "e2e", "trade.fill")).ok());
+  BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(4)).ok());
+  // 5 is lost on the way (here: never sent).
+  BOOST_REQUIRE(pub->publish(tn::topic::portfolio_status, event(6)).ok());
+  auto f = sub.finish(10s);
+  BOOST_TEST(f.exit_code == 0, f.err);
+  std::vector<uint64_t> seqs;
+  for (const auto& line : f.out_lines()) seqs.push_back(nlohmann::json::parse(line)["seq"]);
+  BOOST_TEST(seqs == (std::vector<uint64_t>{1, 4, 6}), boost::test_tools::per_element());
+  std::vector<std::string> warnings;
+  std::istringstream err(f.err);
+  for (std::string l; std::getline(err, l);) warnings.push_back(l);
+  BOOST_REQUIRE_EQUAL(warnings.size(), 1u);
+  const auto w = nlohmann::json::parse(warnings[0]);
+  BOOST_TEST(w["warning"] == "gap");
+  BOOST_TEST(w["expected"] == 5);
+  BOOST_TEST(w["got"] == 6);
+}
+
 BOOST_AUTO_TEST_CASE(idle_timeout_without_events_exits_3) {
   auto pub = open_pub();
   const auto t0 = clock_type::now();
