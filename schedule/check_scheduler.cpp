@@ -21,9 +21,7 @@ Result<CheckScheduler> CheckScheduler::make(const std::vector<CheckStream>& stre
       return make_error(Errc::invalid_input, "stream " + std::to_string(s.stream) +
                                                  ": an hourly replay needs its check times (1h closes)");
   }
-  if (o.hourly && (o.check_every_ms <= 0 || !o.simulated))
-    return make_error(Errc::invalid_input, o.simulated ? "check_every must be > 0"
-                                                       : "cadence hourly is not available live yet");
+  if (o.hourly && o.check_every_ms <= 0) return make_error(Errc::invalid_input, "check_every must be > 0");
   auto sorted = streams;
   for (CheckStream& s : sorted)
     if (s.min_interval_ms < 0) s.min_interval_ms = default_min_interval_ms(s.tf_ms);
@@ -42,6 +40,7 @@ CheckScheduler::CheckScheduler(BarSchedule sched, std::vector<CheckStream> strea
 
 void CheckScheduler::resume(int64_t last_done_ms) {
   for (const CheckStream& s : streams_) sched_.mark_checked(s.stream, last_done_ms);
+  last_tick_ = std::max(last_tick_, last_done_ms);
   if (opt_.simulated) clock_ms_ = std::max(clock_ms_, last_done_ms);
 }
 
@@ -73,7 +72,7 @@ std::optional<std::vector<CheckRequest>> CheckScheduler::next_check(int64_t now_
     // Ends the run: nothing new is read; the in-flight checks finish first.
     return make_check(opt_.simulated ? clock_ms_ : now_ms, {}, true);
   }
-  if (opt_.hourly) return next_hourly_sim();
+  if (opt_.hourly) return opt_.simulated ? next_hourly_sim() : next_hourly_live(now_ms);
   if (!opt_.simulated) {
     clock_ms_ = std::max(clock_ms_, now_ms);
     if (sched_.next_wakeup_ms(clock_ms_) > clock_ms_) return std::nullopt;
@@ -131,7 +130,26 @@ int64_t CheckScheduler::sim_due_ms(const CheckStream& s) const {
   return std::max({sched_.next_due_ms(s.stream), s.first_close_ms, clock_ms_});
 }
 
+std::optional<std::vector<CheckRequest>> CheckScheduler::next_hourly_live(int64_t now_ms) {
+  clock_ms_ = std::max(clock_ms_, now_ms);
+  // The check's time is its step boundary, not the moment the timer fired:
+  // order ids and intervals stay on the grid. A node down for hours makes
+  // one check at the current step, not one per missed step.
+  const int64_t tick = floor_div(clock_ms_, opt_.check_every_ms) * opt_.check_every_ms;
+  if (tick <= last_tick_ && !forced_) return std::nullopt;
+  last_tick_ = std::max(last_tick_, tick);
+  std::vector<uint32_t> due;
+  for (const CheckStream& s : streams_)
+    if (forced_ || interval_passed(s, tick)) due.push_back(s.stream);
+  forced_ = false;
+  if (due.empty()) return std::nullopt;
+  for (uint32_t s : due) sched_.mark_checked(s, tick);
+  return make_check(tick, due, false);
+}
+
 int64_t CheckScheduler::next_wakeup_ms(int64_t now_ms) const {
+  if (opt_.hourly && !opt_.simulated && !last_sent_)
+    return forced_ || last_tick_ == INT64_MIN ? std::max(clock_ms_, now_ms) : last_tick_ + opt_.check_every_ms;
   if (opt_.simulated || last_sent_) return kNeverMs;
   return sched_.next_wakeup_ms(std::max(clock_ms_, now_ms));
 }

@@ -17,6 +17,8 @@
 // check times are the closes of the 1h bars in the data (each stream's
 // `check_times`, its symbol's 1h closes): a stream is due only at a time
 // its symbol has a price for. A time at which no stream is due is no check.
+// Live, the checks are the check_every boundaries of the wall clock, each
+// one check time (a timer firing late still checks at its boundary).
 //
 // Plain logic: no clock of its own, no threads (tests/schedule/).
 #include <cstdint>
@@ -79,7 +81,10 @@ class CheckScheduler {
   // are decided first.
   void request_stop() { stop_ = true; }
   // Every stream due at the next check, whatever its bar or interval.
-  void run_now() { sched_.run_now(); }
+  void run_now() {
+    sched_.run_now();
+    forced_ = opt_.hourly;
+  }
 
   bool last_sent() const { return last_sent_; }
   bool idle() const { return sent_ == acked_; }  // nothing undecided
@@ -96,6 +101,7 @@ class CheckScheduler {
   // Hourly: whether the stream's minimum interval has passed at t.
   bool interval_passed(const CheckStream& s, int64_t t) const;
   std::vector<CheckRequest> final_check();
+  std::optional<std::vector<CheckRequest>> next_hourly_live(int64_t now_ms);
 
   BarSchedule sched_;
   std::vector<CheckStream> streams_;  // by stream id order
@@ -105,6 +111,8 @@ class CheckScheduler {
   std::map<uint64_t, int64_t> time_of_;  // undecided window -> its check time
   std::map<uint32_t, uint64_t> checks_;  // stream -> checks dispatched
   std::vector<size_t> cursor_;           // hourly replay: per stream, into its check_times
+  int64_t last_tick_ = INT64_MIN;        // hourly live: the last step boundary checked
+  bool forced_ = false;                  // hourly live: run_now() pending
   uint64_t total_checks_ = 0;
   bool stop_ = false, last_sent_ = false;
 };

@@ -255,9 +255,41 @@ BOOST_AUTO_TEST_CASE(hourly_with_a_long_interval_skips_the_hours_in_between_and_
   BOOST_TEST(step(r).first == T0 + 7 * H);
 }
 
-BOOST_AUTO_TEST_CASE(hourly_needs_check_times_and_is_not_live_yet) {
+BOOST_AUTO_TEST_CASE(an_hourly_replay_needs_check_times) {
   BOOST_TEST(!CheckScheduler::make({{0, D, 3'600'000, 0}}, hourly_options(H)).ok());
-  auto live = hourly_options(H);
-  live.simulated = false;
-  BOOST_TEST(!CheckScheduler::make({{0, D, 3'600'000, 0, INT64_MIN, times_every(T0, T0 + D, H)}}, live).ok());
+}
+
+BOOST_AUTO_TEST_CASE(hourly_live_checks_on_the_clocks_step_boundaries_with_min_intervals) {
+  // check_every 15m, a 4h stream at 1200 s and a 1h stream at 300 s. The
+  // timer fires a little late each time; the checks keep their boundary.
+  CheckSchedulerOptions o;
+  o.simulated = false;
+  o.hourly = true;
+  o.check_every_ms = 15 * M;
+  auto s = make({{0, H, 300'000, 0}, {1, 4 * H, 1'200'000, 0}}, o);
+  BOOST_TEST(s.next_wakeup_ms(T0 + 3 * M) == T0 + 3 * M);  // never checked: at once
+  std::vector<std::pair<int64_t, std::vector<uint32_t>>> seen;
+  for (int64_t fire : {T0 + 3 * M, T0 + 15 * M + 2, T0 + 30 * M + 9, T0 + 45 * M, T0 + 60 * M + 1}) {
+    BOOST_TEST(s.next_wakeup_ms(fire) <= fire);  // due by the time the timer fires
+    auto c = s.next_check(fire);
+    BOOST_REQUIRE(c.has_value());
+    seen.push_back({(*c)[0].now_ms, (*c)[0].streams});
+    BOOST_REQUIRE(s.ack((*c)[0].window).has_value());
+    BOOST_TEST(!s.next_check(fire).has_value());  // once per boundary
+    BOOST_TEST(s.next_wakeup_ms(fire) == (*c)[0].now_ms + 15 * M);
+  }
+  // The 4h stream: at 00:00, 00:30, 01:00 (never within 20 min); the 1h one at every step.
+  const std::vector<std::pair<int64_t, std::vector<uint32_t>>> want{
+      {T0, {0, 1}}, {T0 + 15 * M, {0}}, {T0 + 30 * M, {0, 1}}, {T0 + 45 * M, {0}}, {T0 + 60 * M, {0, 1}}};
+  BOOST_TEST((seen == want));
+
+  // A restart resumes after the last decided check; run_now checks everything at once.
+  auto r = make({{0, H, 300'000, 0}, {1, 4 * H, 1'200'000, 0}}, o);
+  r.resume(T0 + 60 * M);
+  BOOST_TEST(!r.next_check(T0 + 61 * M).has_value());
+  BOOST_TEST(r.next_wakeup_ms(T0 + 61 * M) == T0 + 75 * M);
+  r.run_now();
+  auto now = r.next_check(T0 + 62 * M);
+  BOOST_REQUIRE(now.has_value());
+  BOOST_TEST(((*now)[0].streams == std::vector<uint32_t>{0, 1}));
 }
