@@ -59,6 +59,16 @@ class RollingMean {
     count_ = count;
   }
 
+  // The mean push(x) would return, without taking x in: the last period-1
+  // values and x (a candle still open, priced provisionally at x). NaN
+  // while fewer than period-1 values have been seen.
+  double peek(double x) const {
+    const size_t n = ring_.size();
+    if (count_ + 1 < n) return kNaN;
+    // ring_[pos_] is the value x would replace (0 until the ring is full).
+    return (sum_ + (x - ring_[pos_])) / static_cast<double>(n);
+  }
+
   int32_t period() const { return static_cast<int32_t>(ring_.size()); }
   uint64_t seen() const { return count_; }
 

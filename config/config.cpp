@@ -29,6 +29,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "common/time.hpp"
 #include "common/timeframe.hpp"
 #include "config/section_readers.hpp"
 #include "config/toml_section.hpp"
@@ -164,6 +165,27 @@ void read_backtest(const Section& s, Config& c) {
   s.boolean("publish", c.backtest_publish);
 }
 
+// [schedule]: the cadence and its intervals, shared by every mode.
+void read_schedule(const std::string& name, const Section& s, Config& c) {
+  if (s.str("cadence", c.cadence))
+    require(s, "cadence", c.cadence == "close" || c.cadence == "hourly",
+            "must be close or hourly, got \"" + c.cadence + "\"");
+  if (s.timeframe("check_every", c.check_every_ms))
+    // Checks land on 1h closes (the bars a backtest of "hourly" reads).
+    require(s, "check_every", kHourMs % c.check_every_ms == 0 || c.check_every_ms % kHourMs == 0,
+            "must divide 1h or be a whole number of hours, got \"" + canonical_tf(c.check_every_ms) + "\"");
+  if (s.node("min_check_intervals")) {
+    const Section m = s.section("min_check_intervals");
+    for (auto&& [k, v] : m.table()) {
+      const std::string tf(k.str());
+      timeframe_name(name, v, m.key(tf), tf);
+      int64_t secs = 0;
+      m.integer(tf, secs, 0, 7 * 86'400);
+      c.min_check_intervals_s[tf] = secs;
+    }
+  }
+}
+
 void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
   for (auto&& [sym_key, sym_node] : wl) {
     const std::string sym(sym_key.str());
@@ -189,7 +211,7 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
         fail(name, &tf_node,
              "key '" + tf_path + "' must be a table, got " + type_name(tf_node.type()));
       Section s(name, *tf_node.as_table(), tf_path,
-                {"ma_period", "buy_threshold", "sell_threshold", "data"});
+                {"ma_period", "buy_threshold", "sell_threshold", "data", "hourly_data"});
       StreamConfig sc;
       sc.symbol = sym;
       sc.timeframe = tf;
@@ -202,6 +224,7 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
               "is invalid: buy_threshold " + fmt(sc.buy_threshold) +
                   " must be below sell_threshold " + fmt(sc.sell_threshold));
       s.str("data", sc.data);
+      s.str("hourly_data", sc.hourly_data);
       c.watchlist.push_back(std::move(sc));
     }
   }
@@ -210,8 +233,8 @@ void read_watchlist(const std::string& name, const toml::table& wl, Config& c) {
 Config build(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
-  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "sources",
-                                        "watchlist", "strategies", "calendar", "notify", "cluster"});
+  const Section top(name, root, "", {"node", "account", "sizing", "bus", "backtest", "schedule",
+                                        "sources", "watchlist", "strategies", "calendar", "notify", "cluster"});
   // [node] first (db_durable's default depends on mode), [account] before
   // the watchlist (symbols must end with the quote currency).
   c.db_durable = c.mode != "backtest";
@@ -248,6 +271,8 @@ Config build(const toml::table& root, const std::string& name) {
         top.section("backtest", {"batch_bars", "equity_interval", "status_interval", "shards",
                               "publish"}),
         c);
+  if (top.node("schedule"))
+    read_schedule(name, top.section("schedule", {"cadence", "check_every", "min_check_intervals"}), c);
   read_sources(top, c.sources);
   if (top.node("watchlist")) read_watchlist(name, top.sub("watchlist"), c);
   read_strategies(top, c.breakout);
@@ -308,9 +333,10 @@ Result<Config> load_config(const std::string& path) {
   if (!cfg) return cfg;
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   for (StreamConfig& s : cfg->watchlist) {
-    if (s.data.empty() || dir.empty()) continue;
-    const std::filesystem::path p(s.data);
-    if (p.is_relative()) s.data = (dir / p).lexically_normal().string();
+    if (dir.empty()) continue;
+    for (std::string* f : {&s.data, &s.hourly_data})
+      if (!f->empty() && std::filesystem::path(*f).is_relative())
+        *f = (dir / *f).lexically_normal().string();
   }
   if (Status s = load_holidays_file(dir.string(), cfg->breakout); !s) return s.error();
   // TLS files: resolved against the config's folder and readable now (CAF's

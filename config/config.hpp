@@ -24,6 +24,9 @@ struct StreamConfig {
   double buy_threshold = -5.0;  // percent
   double sell_threshold = 5.0;  // percent
   std::string data;             // optional CSV path (backtest/replay), relative to the config file
+  // Cadence "hourly", backtest/replay: the symbol's 1h bars, the prices of
+  // the hourly checks (needed unless the watchlist has the symbol's 1h stream).
+  std::string hourly_data;
 };
 
 struct Config {
@@ -75,6 +78,23 @@ struct Config {
   int64_t status_interval_ms = 6 * 3600000LL;  // portfolio.status cadence, sim time
   uint32_t shards = 2;                    // indicator/signal actors working in parallel
   bool backtest_publish = false;  // a backtest binds [bus] publish only when set (or --publish)
+
+  // [schedule]: when streams are checked. "close": at each bar close, with
+  // the close; "hourly": every check_every (UTC-aligned), each stream whose
+  // minimum interval has passed, at the current price, its open candle
+  // closing provisionally at that price (the hourly daemon's way).
+  std::string cadence = "close";
+  int64_t check_every_ms = 3'600'000;
+  // Minimum interval between two checks of one stream, per timeframe, in
+  // seconds; the table given in the config is merged over this one, and
+  // timeframes absent from both get kDefaultMinCheckIntervalS.
+  static constexpr int64_t kDefaultMinCheckIntervalS = 600;
+  std::map<std::string, int64_t> min_check_intervals_s = {{"1h", 300}, {"4h", 1200}, {"1d", 3600}};
+  bool hourly() const { return cadence == "hourly"; }
+  int64_t min_check_interval_ms(const std::string& timeframe) const {
+    auto it = min_check_intervals_s.find(timeframe);
+    return (it == min_check_intervals_s.end() ? kDefaultMinCheckIntervalS : it->second) * 1000;
+  }
 
   // [node] role and [cluster] (config/cluster_config.hpp): several nodes, one pipeline
   ClusterConfig cluster;

@@ -97,10 +97,10 @@ typename Inspector::result_type inspect(Inspector& f, WireColumn<T>& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BarWindow& x) {
   WireColumn<uint32_t> streams{&x.streams}, offsets{&x.offsets};
-  WireColumn<int64_t> open_time{&x.open_time_ms};
+  WireColumn<int64_t> open_time{&x.open_time_ms}, check{&x.check_ms};
   WireColumn<double> open{&x.open}, high{&x.high}, low{&x.low}, close{&x.close}, volume{&x.volume};
   return f(caf::meta::type_name("BarWindow"), x.window, x.start_ms, x.end_ms, x.last,
-           x.next_window, x.warmup, streams, offsets, open_time, open, high, low, close, volume);
+           x.next_window, x.warmup, streams, offsets, open_time, open, high, low, close, volume, check);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
@@ -110,7 +110,7 @@ typename Inspector::result_type inspect(Inspector& f, SnapshotWindow& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Candidate& x) {
   return f(caf::meta::type_name("Candidate"), x.stream, x.open_time_ms, x.close_time_ms, x.side,
-           x.price, x.ma, x.distance);
+           x.price, x.ma, x.distance, x.open_candle);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Mark& x) {

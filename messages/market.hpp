@@ -29,10 +29,17 @@ struct BarWindow {
   // Empty unless the node's strategies or stream need them (see
   // WindowPlanner): the MA strategy reads only open times and closes.
   std::vector<double> open, high, low, volume;
+  // Cadence "hourly" only, empty otherwise: per row, 0 for a closed bar
+  // (the indicator takes it in, nothing is decided on it), or the time of
+  // the check that priced the stream's still-open candle (open time in
+  // open_time_ms) at `close`: decided on, never taken in; the candle's
+  // real bar follows as a closed row once it has closed.
+  std::vector<int64_t> check_ms;
 
   size_t bars() const { return close.size(); }
+  bool open_candle(size_t row) const { return !check_ms.empty() && check_ms[row] != 0; }
   MSGPACK_DEFINE_MAP(window, start_ms, end_ms, last, next_window, warmup, streams, offsets, open_time_ms,
-                     open, high, low, close, volume);
+                     open, high, low, close, volume, check_ms);
 };
 
 // Indicator output for one window: the bars themselves (moved along, not
@@ -52,13 +59,15 @@ inline constexpr uint8_t kSideSell = 1;
 
 // A bar whose distance crossed a threshold: a signal if the arbiter agrees.
 // SELL candidates become signals only where a position is held.
+// From an open candle (cadence "hourly"), close_time_ms is the check's time.
 struct Candidate {
   uint32_t stream = 0;
   int64_t open_time_ms = 0;
   int64_t close_time_ms = 0;
   uint8_t side = kSideBuy;
   double price = 0, ma = 0, distance = 0;
-  MSGPACK_DEFINE_MAP(stream, open_time_ms, close_time_ms, side, price, ma, distance);
+  bool open_candle = false;
+  MSGPACK_DEFINE_MAP(stream, open_time_ms, close_time_ms, side, price, ma, distance, open_candle);
 };
 
 // Last close of a stream at an equity boundary (e.g. each UTC midnight):

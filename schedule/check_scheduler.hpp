@@ -11,9 +11,19 @@
 // check time is now fully decided (the actor persists it: a restart resumes
 // after it and re-decides nothing before it).
 //
+// Cadence "hourly" ([schedule] cadence): a check every check_every
+// (UTC-aligned) instead of at bar closes; at each, every stream whose
+// minimum interval has passed since its last check is due. In replay the
+// check times are the closes of the 1h bars in the data (each stream's
+// `check_times`, its symbol's 1h closes): a stream is due only at a time
+// its symbol has a price for. A time at which no stream is due is no check.
+// Live, the checks are the check_every boundaries of the wall clock, each
+// one check time (a timer firing late still checks at its boundary).
+//
 // Plain logic: no clock of its own, no threads (tests/schedule/).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -30,6 +40,9 @@ struct CheckStream {
   // Replay: the stream's first recorded bar close; it is not checked
   // before (a replay does not tick through years of a stream's silence).
   int64_t first_close_ms = INT64_MIN;
+  // Cadence "hourly" in replay: when this stream has a price (its symbol's
+  // 1h closes, ascending); shared by the streams of one symbol.
+  std::shared_ptr<const std::vector<int64_t>> check_times;
 };
 
 struct CheckSchedulerOptions {
@@ -38,6 +51,8 @@ struct CheckSchedulerOptions {
   int64_t end_ms = kNeverMs;      // replay: the last bar close; the run ends there
   uint32_t shards = 1;
   uint32_t credit = 2;            // checks undecided at once (>= 1)
+  bool hourly = false;            // cadence "hourly" (see above), else "close"
+  int64_t check_every_ms = 3'600'000;  // hourly: the checks' UTC-aligned step
 };
 
 class CheckScheduler {
@@ -66,7 +81,10 @@ class CheckScheduler {
   // are decided first.
   void request_stop() { stop_ = true; }
   // Every stream due at the next check, whatever its bar or interval.
-  void run_now() { sched_.run_now(); }
+  void run_now() {
+    sched_.run_now();
+    forced_ = opt_.hourly;
+  }
 
   bool last_sent() const { return last_sent_; }
   bool idle() const { return sent_ == acked_; }  // nothing undecided
@@ -81,6 +99,13 @@ class CheckScheduler {
   std::vector<CheckRequest> make_check(int64_t t, const std::vector<uint32_t>& due, bool last);
   int64_t sim_due_ms(const CheckStream& s) const;
   int64_t next_check_ms(const CheckStream& s, int64_t now_ms) const;
+  std::optional<std::vector<CheckRequest>> next_hourly_sim();
+  // Hourly: the stream's next check time after the clock (kNeverMs: none).
+  int64_t next_hourly_time(size_t index);
+  // Hourly: whether the stream's minimum interval has passed at t.
+  bool interval_passed(const CheckStream& s, int64_t t) const;
+  std::vector<CheckRequest> final_check();
+  std::optional<std::vector<CheckRequest>> next_hourly_live(int64_t now_ms);
 
   BarSchedule sched_;
   std::vector<CheckStream> streams_;  // by stream id order
@@ -89,6 +114,9 @@ class CheckScheduler {
   uint64_t sent_ = 0, acked_ = 0;     // window ids: 1, 2, ...; acked_ <= sent_
   std::map<uint64_t, int64_t> time_of_;  // undecided window -> its check time
   std::map<uint32_t, uint64_t> checks_;  // stream -> checks dispatched
+  std::vector<size_t> cursor_;           // hourly replay: per stream, into its check_times
+  int64_t last_tick_ = INT64_MIN;        // hourly live: the last step boundary checked
+  bool forced_ = false;                  // hourly live: run_now() pending
   uint64_t total_checks_ = 0;
   bool stop_ = false, last_sent_ = false;
 };

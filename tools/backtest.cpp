@@ -14,6 +14,7 @@
 #include "messages/codec.hpp"
 #include "storage/store.hpp"
 #include "tools/backtest_output.hpp"
+#include "tools/node_loaders.hpp"
 #include "tools/node_setup.hpp"
 #include "tools/node_startup.hpp"
 #include "tools/pipeline_spec.hpp"
@@ -75,8 +76,17 @@ int run_backtest(const BacktestOptions& opt) {
     if (Status s = apply_data_override(cfg, d); !s) return fail(2, s.error().message);
   if (!opt.account_id.empty()) cfg.account_id = opt.account_id;
 
-  auto planners = load_planners(cfg);
-  if (!planners) return fail(2, planners.error().message);
+  // Cadence "close" cuts the bars into windows; "hourly" runs the replay's
+  // checks (one per 1h close) flat out, so a replay equals it by design.
+  Result<std::vector<std::shared_ptr<WindowPlanner>>> planners = std::vector<std::shared_ptr<WindowPlanner>>{};
+  Result<Loaded> checks = Loaded{};
+  if (cfg.hourly()) {
+    checks = load_replay(cfg, cfg.shards, INT64_MIN);
+    if (!checks) return fail(2, checks.error().message);
+  } else {
+    planners = load_planners(cfg);
+    if (!planners) return fail(2, planners.error().message);
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(opt.out_dir, ec);
@@ -113,6 +123,8 @@ int run_backtest(const BacktestOptions& opt) {
 
   PipelineSpec spec = pipeline_spec(cfg, store, pub.value());
   spec.planners = planners.value();
+  spec.readers = checks->readers;
+  spec.scheduler = checks->scheduler;
   if (!opt.quiet && isatty(STDERR_FILENO)) spec.progress = sys.spawn(progress_printer);
   // A backtest's notifications (thousands of trades) are on the log only
   // when asked for; the summary always is.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -50,12 +51,15 @@ BacktestSummary summarize(const RunResult& r, double seconds) {
   return s;
 }
 
-Status write_backtest_files(const std::string& dir, const std::string& account, const RunResult& r,
+Status write_backtest_files(const std::string& dir, [[maybe_unused]] const std::string& account, const RunResult& r,
                             const BacktestSummary& summary) {
   std::string trades = "bar_open_time_ms,symbol,timeframe,side,price,quantity,value,usdt_after\n";
-  std::map<std::string, const OrderResult*> by_id;
+  // A signal's order: the one of its stream and side decided at its time
+  // (at most one per decision, in either cadence).
+  using DecisionKey = std::tuple<int64_t, std::string, std::string, std::string>;
+  std::map<DecisionKey, const OrderResult*> by_decision;
   for (const OrderResult& o : r.order_log) {
-    by_id[o.request.order_id] = &o;
+    by_decision[{o.request.decided_at_ms, o.request.symbol, o.request.timeframe, o.request.side}] = &o;
     if (!o.filled) continue;
     trades += fmt::format("{},{},{},{},{},{},{},{}\n", o.request.bar_open_time_ms, o.request.symbol,
                           o.request.timeframe, o.request.side, o.request.price,
@@ -67,8 +71,8 @@ Status write_backtest_files(const std::string& dir, const std::string& account, 
   for (const SignalEvent& e : r.signal_log) {
     std::string decision = "dropped", reason = e.reason;
     if (e.decision == "order") {
-      auto it = by_id.find(make_order_id(account, e.bar_open_time_ms, e.symbol, e.timeframe, e.side));
-      if (it == by_id.end()) {
+      auto it = by_decision.find({e.close_time_ms, e.symbol, e.timeframe, e.side});
+      if (it == by_decision.end()) {
         decision = "not executed";
       } else if (it->second->filled) {
         decision = "filled";

@@ -48,6 +48,11 @@ Status apply_data_override(Config& cfg, const std::string& spec) {
       return Status::OK();
     }
   }
+  // SYM:1h without a 1h stream: the symbol's 1h prices for cadence "hourly".
+  bool found = false;
+  for (StreamConfig& s : cfg.watchlist)
+    if (s.symbol == sym && tf == "1h") s.hourly_data = spec.substr(eq + 1), found = true;
+  if (found) return Status::OK();
   return make_error(Errc::invalid_input, "--data '" + spec + "': no [watchlist." + sym + "." + tf +
                                              "] in " + cfg.source_path);
 }

@@ -96,7 +96,10 @@ OrderRequest ArbiterCore::make_order(const Intent& in, const Book& now) const {
   const StreamMeta& s = streams_.at(c.stream);
   OrderRequest r;
   r.side = side_name(c.side);
-  r.order_id = make_order_id(account_, c.open_time_ms, s.symbol, s.timeframe, r.side);
+  // One order per stream and side per decision: per bar at its close, per
+  // check for an open candle (a 1d stream may buy at several hours of a day).
+  r.order_id = make_order_id(account_, c.open_candle ? c.close_time_ms : c.open_time_ms, s.symbol,
+                             s.timeframe, r.side);
   r.account = account_;
   r.symbol = s.symbol;
   r.base = s.base;

@@ -16,7 +16,14 @@ SnapshotWindow IndicatorCore::compute(BarWindow&& in) {
 
   for (size_t k = 0; k < w.streams.size(); ++k) {
     const uint32_t a = w.offsets[k], b = w.offsets[k + 1];
-    ma_.at(w.streams[k]).push_run(w.close.data() + a, b - a, s.ma.data() + a);
+    RollingMean& m = ma_.at(w.streams[k]);
+    if (w.check_ms.empty()) {  // cadence "close": every row a closed bar
+      m.push_run(w.close.data() + a, b - a, s.ma.data() + a);
+      continue;
+    }
+    // Cadence "hourly": an open candle's MA has it last, at its provisional
+    // price, over the closed bars before it; only closed bars are kept.
+    for (uint32_t i = a; i < b; ++i) s.ma[i] = w.open_candle(i) ? m.peek(w.close[i]) : m.push(w.close[i]);
   }
   return s;
 }

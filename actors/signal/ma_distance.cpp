@@ -53,7 +53,7 @@ std::vector<BarEvent> bar_events(const SnapshotWindow& snap, const std::vector<B
       e.symbol = m.symbol;
       e.timeframe = m.timeframe;
       e.open_time_ms = w.open_time_ms[i];
-      e.close_time_ms = w.open_time_ms[i] + m.tf_ms;
+      e.close_time_ms = w.open_candle(i) ? w.check_ms[i] : w.open_time_ms[i] + m.tf_ms;
       e.close = w.close[i];
       if (full) {
         e.open = w.open[i];
@@ -88,25 +88,33 @@ SignalWindow SignalCore::evaluate(const SnapshotWindow& snap) {
     const double* close = s.close.data();
     const double* ma = snap.ma.data();
     const uint32_t first = s.offsets[k], end = s.offsets[k + 1];
+    // Cadence "hourly": rows are open candles (decided on, at their check
+    // time) and closed bars (indicator history only); "close": every row
+    // is a closed bar, decided on at its close.
+    const int64_t* check = s.check_ms.empty() ? nullptr : s.check_ms.data();
+    auto time_of = [&](uint32_t i) { return check && check[i] != 0 ? check[i] : open_ms[i] + tf; };
     int64_t boundary_ms = INT64_MIN;  // the equity boundary the previous bar belongs to
     for (uint32_t i = first; i < end; ++i) {
-      const int64_t close_ms = open_ms[i] + tf;
-      const double d = ma_distance_pct(close[i], ma[i]);  // NaN while ma is
-      const int rule = ma_distance_rule(d, buy, sell);
-      if (rule != 0)  // rare: the only per-bar work that leaves this loop
-        out.candidates.push_back(Candidate{id, open_ms[i], close_ms,
-                                           rule == 1 ? kSideBuy : kSideSell, close[i], ma[i], d});
+      const int64_t close_ms = time_of(i);
+      const bool open_candle = check && check[i] != 0;
+      if (!check || open_candle) {
+        const double d = ma_distance_pct(close[i], ma[i]);  // NaN while ma is
+        const int rule = ma_distance_rule(d, buy, sell);
+        if (rule != 0)  // rare: the only per-bar work that leaves this loop
+          out.candidates.push_back(Candidate{id, open_ms[i], close_ms, rule == 1 ? kSideBuy : kSideSell,
+                                             close[i], ma[i], d, open_candle});
+      }
       // Marks: the last close of each equity bucket (boundary - interval,
       // boundary] seen in this window. Closes only increase, so a bucket
       // ends where a close passes its boundary: one compare per bar.
       if (close_ms > boundary_ms) {
-        if (i > first) out.marks.push_back(Mark{id, open_ms[i - 1] + tf, close[i - 1]});
+        if (i > first) out.marks.push_back(Mark{id, time_of(i - 1), close[i - 1]});
         boundary_ms = ceil_div(close_ms, interval_ms_) * interval_ms_;
       }
     }
     // The window's last close of the stream: the price until the next one.
     if (end > first) {
-      out.marks.push_back(Mark{id, open_ms[end - 1] + tf, close[end - 1]});
+      out.marks.push_back(Mark{id, time_of(end - 1), close[end - 1]});
       remember(id, snap, end - 1);
     }
   }

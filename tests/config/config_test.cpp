@@ -339,3 +339,50 @@ BOOST_AUTO_TEST_CASE(load_config_reads_files_and_resolves_data_paths) {
   BOOST_TEST(missing.error().message.find("none.toml") != std::string::npos);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(schedule_defaults_are_the_hourly_daemons_intervals) {
+  auto c = parse_config(kStream, "config.toml");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->cadence == "close");
+  BOOST_TEST(!c->hourly());
+  BOOST_TEST(c->check_every_ms == kHour);
+  BOOST_TEST(c->min_check_interval_ms("1h") == 300'000);
+  BOOST_TEST(c->min_check_interval_ms("4h") == 1'200'000);
+  BOOST_TEST(c->min_check_interval_ms("1d") == 3'600'000);
+  BOOST_TEST(c->min_check_interval_ms("15m") == 600'000);  // any other timeframe
+  BOOST_TEST(c->min_check_interval_ms("1w") == 600'000);
+}
+
+BOOST_AUTO_TEST_CASE(schedule_section_is_read_and_merged_over_the_defaults) {
+  auto c = parse_config("[schedule]\ncadence = \"hourly\"\ncheck_every = \"15m\"\n"
+                        "min_check_intervals = { \"1d\" = 7200, \"15m\" = 60 }\n" + kStream +
+                            "hourly_data = \"btc-1h.csv\"\n",
+                        "config.toml");
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->hourly());
+  BOOST_TEST(c->check_every_ms == 15 * 60'000);
+  BOOST_TEST(c->min_check_interval_ms("1d") == 7'200'000);
+  BOOST_TEST(c->min_check_interval_ms("15m") == 60'000);
+  BOOST_TEST(c->min_check_interval_ms("4h") == 1'200'000);  // not listed: the default stays
+  BOOST_TEST(c->watchlist.at(0).hourly_data == "btc-1h.csv");
+  BOOST_TEST(parse_config("[schedule]\ncheck_every = \"2h\"\n" + kStream, "c").ok());
+}
+
+BOOST_AUTO_TEST_CASE(schedule_mistakes_are_named) {
+  BOOST_TEST(starts_with(error_of("[schedule]\ncadence = \"minutely\"\n" + kStream),
+                         "config.toml: key 'schedule.cadence' must be close or hourly"));
+  BOOST_TEST(starts_with(error_of("[schedule]\ncheck_every = \"45m\"\n" + kStream),
+                         "config.toml: key 'schedule.check_every' must divide 1h"));
+  BOOST_TEST(starts_with(error_of("[schedule]\ncheck_every = \"90m\"\n" + kStream),
+                         "config.toml: key 'schedule.check_every' must divide 1h"));
+  BOOST_TEST(starts_with(error_of("[schedule]\ncheck_every = \"soon\"\n" + kStream),
+                         "config.toml: key 'schedule.check_every' must be a timeframe"));
+  BOOST_TEST(starts_with(error_of("[schedule]\nmin_check_intervals = { \"24h\" = 60 }\n" + kStream),
+                         "config.toml: key 'schedule.min_check_intervals.24h': write the timeframe as \"1d\""));
+  BOOST_TEST(starts_with(error_of("[schedule]\nmin_check_intervals = { \"1h\" = -1 }\n" + kStream),
+                         "config.toml: key 'schedule.min_check_intervals.1h' must be in [0, 604800]"));
+  BOOST_TEST(starts_with(error_of("[schedule]\nmin_check_intervals = { \"1h\" = \"5m\" }\n" + kStream),
+                         "config.toml: key 'schedule.min_check_intervals.1h' must be an integer"));
+  BOOST_TEST(starts_with(error_of("[schedule]\nevery = \"1h\"\n" + kStream),
+                         "config.toml: unknown key 'schedule.every'"));
+}

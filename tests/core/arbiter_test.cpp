@@ -232,3 +232,21 @@ BOOST_AUTO_TEST_CASE(make_orders_leaves_dropped_intents_out) {
   plan = a.plan_instant({cand(0, kSideBuy, D)}, book(100 * kAmountScale), PauseMode::paused);
   BOOST_TEST(a.make_orders(plan, book(100 * kAmountScale), {0, 0.0}).empty());
 }
+
+BOOST_AUTO_TEST_CASE(an_open_candles_order_id_comes_from_its_check_time) {
+  // Cadence "hourly": a 1d stream may buy at 13:00 and again at 14:00 of
+  // one day; each order needs its own id. A closed bar's id stays its open time.
+  ArbiterCore a(streams(), "acct");
+  const int64_t day = 10 * D;
+  Candidate at13{0, day, day + 13 * H, kSideBuy, 100, 106, -5.7, true};
+  Candidate at14{0, day, day + 14 * H, kSideBuy, 99, 106, -6.6, true};
+  auto r13 = a.make_order({at13, false, "r"}, book(10000 * kAmountScale));
+  auto r14 = a.make_order({at14, false, "r"}, book(10000 * kAmountScale));
+  BOOST_TEST(r13.order_id == "acct:" + std::to_string(day + 13 * H) + ":BTCUSDT:1d:BUY");
+  BOOST_TEST(r14.order_id == "acct:" + std::to_string(day + 14 * H) + ":BTCUSDT:1d:BUY");
+  BOOST_TEST(r13.bar_open_time_ms == day);  // the candle's own open, as in its events
+  BOOST_TEST(r13.decided_at_ms == day + 13 * H);
+  Candidate closed{0, day, day + D, kSideBuy, 100, 106, -5.7};
+  BOOST_TEST(a.make_order({closed, false, "r"}, book(10000 * kAmountScale)).order_id ==
+             "acct:" + std::to_string(day) + ":BTCUSDT:1d:BUY");
+}

@@ -165,3 +165,68 @@ BOOST_AUTO_TEST_CASE(signal_core_view_keeps_each_streams_last_decision) {
   BOOST_TEST(v.streams[2].last_bar_ms == 2 * H);
   BOOST_TEST(v.streams[2].ma == 11.0);
 }
+
+BOOST_AUTO_TEST_CASE(rolling_mean_peek_prices_the_open_candle_last_without_keeping_it) {
+  RollingMean m(3);
+  BOOST_TEST(std::isnan(m.peek(5)));  // needs period-1 closed values
+  m.push(1);
+  BOOST_TEST(std::isnan(m.peek(5)));
+  m.push(2);
+  BOOST_TEST(m.peek(6) == 3.0);  // (1 + 2 + 6) / 3
+  BOOST_TEST(m.peek(9) == 4.0);  // the previous peek left nothing behind
+  BOOST_TEST(m.push(3) == 2.0);
+  BOOST_TEST(m.peek(7) == 4.0);  // (2 + 3 + 7) / 3: the oldest falls out
+  BOOST_TEST(m.push(4) == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(hourly_rows_open_candles_are_evaluated_closed_bars_only_remembered) {
+  // A 1d stream, MA3, thresholds -5/+5. Two closed days at 100, then the
+  // third day's open candle checked at 12:00 (99), 13:00 (90), and the day
+  // closing at 95 (checked at 24:00 at 95, then its closed bar).
+  constexpr int64_t D = 24 * H;
+  BarWindow w;
+  w.offsets = {0};
+  w.streams = {0};
+  auto row = [&](int64_t open, double close, int64_t check) {
+    w.open_time_ms.push_back(open);
+    w.close.push_back(close);
+    w.check_ms.push_back(check);
+  };
+  row(0, 100, 0);
+  row(D, 100, 0);
+  row(2 * D, 99, 2 * D + 12 * H);
+  row(2 * D, 90, 2 * D + 13 * H);
+  row(2 * D, 95, 3 * D);
+  row(2 * D, 95, 0);
+  w.offsets.push_back(static_cast<uint32_t>(w.close.size()));
+  IndicatorCore ind({3});
+  SnapshotWindow snap = ind.compute(std::move(w));
+  BOOST_TEST(std::isnan(snap.ma[0]));
+  BOOST_TEST(std::isnan(snap.ma[1]));
+  BOOST_TEST(snap.ma[2] == 299.0 / 3);
+  BOOST_TEST(snap.ma[3] == 290.0 / 3);
+  BOOST_TEST(snap.ma[4] == 295.0 / 3);
+  BOOST_TEST(snap.ma[5] == 295.0 / 3);  // the real bar, now remembered
+
+  SignalCore sig({{D, -5.0, 5.0}}, D, 0);
+  SignalWindow out = sig.evaluate(snap);
+  // Only the 13:00 check crosses: 90 vs 96.67 is -6.9%. The closed bar at
+  // the same distance as the 24:00 check is not decided on twice.
+  BOOST_REQUIRE(out.candidates.size() == 1u);
+  const Candidate& c = out.candidates[0];
+  BOOST_TEST(c.side == kSideBuy);
+  BOOST_TEST(c.open_candle);
+  BOOST_TEST(c.open_time_ms == 2 * D);
+  BOOST_TEST(c.close_time_ms == 2 * D + 13 * H);
+  BOOST_TEST(c.price == 90.0);
+  BOOST_TEST(c.ma == 290.0 / 3);
+
+  // The next day's check sees the 95 close remembered: (100 + 95 + 80) / 3.
+  BarWindow next;
+  next.offsets = {0, 1};
+  next.streams = {0};
+  next.open_time_ms = {3 * D};
+  next.close = {80};
+  next.check_ms = {3 * D + H};
+  BOOST_TEST(ind.compute(std::move(next)).ma[0] == 275.0 / 3);
+}

@@ -123,6 +123,8 @@ BOOST_AUTO_TEST_CASE(signals_found_lists_every_signal_of_the_check) {
   BOOST_CHECK(has(m.text, "(8.75% from MA50): dropped, conflict: BUY on 1d outranks this SELL on 1h"));
   BOOST_CHECK(has(m.chat_html, "BTC&lt;b&gt;"));
   BOOST_CHECK(!has(m.html, "BTC<b>"));
+}
+
 // [notify.routes] accepts exactly notifiable_event_types(): each of them
 // must make a message, or a valid route would send nothing.
 BOOST_AUTO_TEST_CASE(every_routable_event_type_renders_a_message) {
