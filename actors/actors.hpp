@@ -99,7 +99,7 @@ using PortfolioActor = caf::typed_actor<
     caf::reacts_to<status_tick_atom, uint64_t>,
     // At the end of a run: equity curve, final value, drawdown.
     caf::replies_to<report_atom>::with<RunResult>,
-    // A control view (positions, profit, daily, value) for N days: msgpack body.
+    // A control view (positions, profit, daily, balance, value) for N days: msgpack body.
     caf::replies_to<view_atom, std::string, uint32_t>::with<std::string>,
     HealthApi>;
 
@@ -114,6 +114,12 @@ using ArbiterActor = caf::typed_actor<
     caf::replies_to<pause_atom, std::string>::with<std::string>,
     // Counts and the pause mode: msgpack ArbiterStats.
     caf::replies_to<status_atom>::with<std::string>,
+    // traderctl close (symbol, the request's time, the node's now): sells
+    // the whole position at the last known price between two decisions (it
+    // waits while a window is being decided), in both pause modes. The
+    // order's result (duplicate when this request was applied before), or
+    // why not with its Errc (manual_close.hpp: not_found, rejected, busy).
+    caf::replies_to<close_atom, std::string, int64_t, int64_t>::with<OrderResult>,
     HealthApi>;
 
 // Node modes: sends the checks to the fetchers, one timer at a time, and

@@ -49,6 +49,73 @@ Result<CivilDate> parse_civil_date(std::string_view t) {
   return date;
 }
 
+namespace {
+
+// Digits at [from, from + len) of t as a number; false if any is not a digit.
+bool digits(std::string_view t, size_t from, size_t len, int64_t& out) {
+  out = 0;
+  if (from + len > t.size()) return false;
+  for (size_t i = from; i < from + len; ++i) {
+    if (t[i] < '0' || t[i] > '9') return false;
+    out = out * 10 + (t[i] - '0');
+  }
+  return true;
+}
+
+// "HH:MM", "HH:MM:SS" or "HH:MM:SS.fff" (1..3 fraction digits): ms into the day.
+bool time_of_day(std::string_view t, int64_t& ms) {
+  int64_t h = 0, m = 0, s = 0, frac = 0;
+  if (!digits(t, 0, 2, h) || t.size() < 5 || t[2] != ':' || !digits(t, 3, 2, m)) return false;
+  if (t.size() > 5) {
+    if (t[5] != ':' || !digits(t, 6, 2, s)) return false;
+    if (t.size() > 8) {
+      const size_t n = t.size() - 9;
+      if (t[8] != '.' || n < 1 || n > 3 || !digits(t, 9, n, frac)) return false;
+      for (size_t i = n; i < 3; ++i) frac *= 10;
+    } else if (t.size() != 8) {
+      return false;
+    }
+  }
+  if (h > 23 || m > 59 || s > 59) return false;
+  ms = ((h * 60 + m) * 60 + s) * 1000 + frac;
+  return true;
+}
+
+}  // namespace
+
+Result<int64_t> parse_utc_time(std::string_view t) {
+  auto bad = [&](const char* why) {
+    std::string msg(1, '"');
+    msg.append(t.substr(0, 40));
+    msg += "\" ";
+    msg += why;
+    return make_error(Errc::invalid_input, msg);
+  };
+  constexpr const char* kForm =
+      "is not a time: Unix milliseconds, or a UTC date and time like 2021-01-01 or "
+      "2021-01-01T12:30:00Z";
+  if (t.empty()) return bad(kForm);
+  if (t.find_first_not_of("0123456789") == std::string_view::npos) {
+    int64_t ms = 0;
+    if (t.size() > 15 || !digits(t, 0, t.size(), ms) || ms > kMaxUtcTimeMs)
+      return bad("is after 9999-12-31 (Unix milliseconds expected)");
+    return ms;
+  }
+  if (t.size() < 10) return bad(kForm);
+  auto day = parse_civil_date(t.substr(0, 10));
+  if (!day) return bad(kForm);
+  int64_t in_day = 0;
+  if (t.size() > 10) {
+    std::string_view rest = t.substr(11);
+    if (t[10] != 'T' && t[10] != ' ') return bad(kForm);
+    if (!rest.empty() && rest.back() == 'Z') rest.remove_suffix(1);
+    if (!time_of_day(rest, in_day)) return bad(kForm);
+  }
+  const int64_t ms = days_from_civil(*day) * kDayMs + in_day;
+  if (ms < 0) return bad("is before 1970-01-01");
+  return ms;
+}
+
 std::string format_civil_date(const CivilDate& d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);

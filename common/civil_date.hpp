@@ -22,6 +22,14 @@ struct CivilDate {
 
 // "2025-01-01" -> CivilDate; invalid_input for anything else (bad day too).
 Result<CivilDate> parse_civil_date(std::string_view text);
+// The latest time parse_utc_time accepts: 9999-12-31 23:59:59.999 UTC.
+inline constexpr int64_t kMaxUtcTimeMs = 253'402'300'799'999;
+// A point in time a person types, in UTC: Unix milliseconds ("1609459200000"),
+// a day ("2021-01-01", its midnight) or a day and time ("2021-01-01T12:30",
+// "2021-01-01 12:30:15", "2021-01-01T12:30:15.250Z"; a trailing Z only).
+// invalid_input naming the text for anything else, other zones included,
+// and for times before 1970 or after kMaxUtcTimeMs.
+Result<int64_t> parse_utc_time(std::string_view text);
 // YYYY-MM-DD.
 std::string format_civil_date(const CivilDate& d);
 // Days since 1970-01-01 and back.

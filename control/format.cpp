@@ -312,6 +312,9 @@ Result<std::string> format_reply_body(const std::string& command, std::string_vi
   if (command == control_cmd::verify) return render<VerifyBody>(body, command, json, format_verify);
   if (command == control_cmd::run_signals_now)
     return render<RunSignalsBody>(body, command, json, format_run_signals);
+  if (command == control_cmd::close) return render<CloseBody>(body, command, json, format_close);
+  if (command == control_cmd::trades) return render<TradesBody>(body, command, json, format_trades);
+  if (command == control_cmd::balance) return render<BalanceBody>(body, command, json, format_balance);
   if (command == control_cmd::replay) {
     auto envs = decode_replay_body(body);
     if (!envs) return envs.error();

@@ -47,6 +47,9 @@ std::string format_health(const HealthBody& h);
 std::string format_verify(const VerifyBody& v);
 std::string format_run_signals(const RunSignalsBody& r);
 std::string format_ack(const AckBody& a);
+std::string format_close(const CloseBody& c);
+std::string format_trades(const TradesBody& t);  // a footer when rows were left out
+std::string format_balance(const BalanceBody& b);
 
 nlohmann::json to_json_value(const StatusBody& s);
 nlohmann::json to_json_value(const PositionsBody& p);
@@ -56,6 +59,9 @@ nlohmann::json to_json_value(const HealthBody& h);
 nlohmann::json to_json_value(const VerifyBody& v);
 nlohmann::json to_json_value(const AckBody& a);
 nlohmann::json to_json_value(const RunSignalsBody& r);
+nlohmann::json to_json_value(const CloseBody& c);
+nlohmann::json to_json_value(const TradesBody& t);
+nlohmann::json to_json_value(const BalanceBody& b);
 
 // Decodes an ok reply's body by command (status -> StatusBody, ..., replay
 // -> envelopes, anything else -> AckBody; an empty body of an ack command

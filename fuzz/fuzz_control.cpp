@@ -19,6 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)tn::control_arg_u64(*req, tn::control_arg::days, 7, 3650);
   (void)tn::control_arg_u64(*req, tn::control_arg::from_seq, 1, UINT64_MAX);
   (void)tn::control_arg_flag(*req, tn::control_arg::entries_only);
+  (void)tn::decode_close_args(*req);
+  (void)tn::decode_trades_args(*req);
   (void)tn::encode(tn::make_ok_reply(*req));
   // A replay body is what a client decodes from a reply: same bytes, other reader.
   (void)tn::decode_replay_body(bytes);

@@ -57,6 +57,7 @@ using health_atom = caf::atom_constant<caf::atom("health")>;  // -> ActorHealth
 using runnow_atom = caf::atom_constant<caf::atom("runnow")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using view_atom = caf::atom_constant<caf::atom("view")>;      // + command, days -> body bytes
+using close_atom = caf::atom_constant<caf::atom("close")>;    // + symbol, at_ms, now_ms -> OrderResult
 // Cluster, across nodes through CAF's middleman:
 //   data -> gateway: (join, node, shard, shard_count, fingerprint) -> (resume_ms, shard link)
 //   data -> shard link: (attach, node, fetcher)   then checks flow to the fetcher

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/civil_date.hpp"
+
 namespace tn {
 
 namespace {
@@ -143,6 +145,51 @@ Result<bool> control_arg_flag(const ControlRequest& req, const std::string& key)
   if (it->second == "0" || it->second == "false") return false;
   return make_error(Errc::invalid_input, "arg '" + key + "' must be 1/true or 0/false, got '" +
                                              it->second.substr(0, 64) + "'");
+}
+
+namespace {
+
+constexpr size_t kMaxSymbolBytes = 32;
+
+Result<std::string> symbol_arg(const std::string& s) {
+  const bool ok = !s.empty() && s.size() <= kMaxSymbolBytes &&
+                  s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+  if (!ok)
+    return make_error(Errc::invalid_input, "arg 'symbol' must be 1.." + std::to_string(kMaxSymbolBytes) +
+                                               " uppercase letters and digits like BTCUSDT, got '" +
+                                               s.substr(0, 64) + "'");
+  return s;
+}
+
+}  // namespace
+
+Result<CloseArgs> decode_close_args(const ControlRequest& req) {
+  auto sym = req.args.find(control_arg::symbol);
+  if (sym == req.args.end()) return make_error(Errc::invalid_input, "close needs arg 'symbol'");
+  auto symbol = symbol_arg(sym->second);
+  if (!symbol) return symbol.error();
+  auto at = control_arg_u64(req, control_arg::at_ms, 0, static_cast<uint64_t>(kMaxUtcTimeMs));
+  if (!at) return at.error();
+  return CloseArgs{std::move(*symbol), static_cast<int64_t>(*at)};
+}
+
+Result<TradesQuery> decode_trades_args(const ControlRequest& req) {
+  TradesQuery q;
+  if (auto sym = req.args.find(control_arg::symbol); sym != req.args.end()) {
+    auto symbol = symbol_arg(sym->second);
+    if (!symbol) return symbol.error();
+    q.symbol = std::move(*symbol);
+  }
+  if (auto since = req.args.find(control_arg::since); since != req.args.end()) {
+    auto t = parse_utc_time(since->second);
+    if (!t) return make_error(Errc::invalid_input, "arg 'since': " + t.error().message);
+    q.since_ms = *t;
+  }
+  auto limit = control_arg_u64(req, control_arg::limit, kDefaultTradesLimit, kMaxTradesLimit);
+  if (!limit) return limit.error();
+  if (*limit == 0) return make_error(Errc::invalid_input, "arg 'limit' must be at least 1");
+  q.limit = *limit;
+  return q;
 }
 
 }  // namespace tn

@@ -43,6 +43,21 @@
 //   run-signals-now  asset_class="equity"|"crypto", date="YYYY-MM-DD"
 //                    (optional: that day's job on the data up to its end;
 //                    default the latest closed day)   RunSignalsBody
+//   close            symbol="BTCUSDT", at_ms="T" (optional: the client's
+//                    request time, Unix ms; default the node's receipt)
+//                                           CloseBody: the whole position sold
+//                                           at the last known price, as a SELL
+//                                           through the arbiter and the ledger
+//                                           (trade.fill / trade.rejected). The
+//                                           order id is made of (at_ms, symbol):
+//                                           the same request sent again sells
+//                                           nothing and answers duplicate=true.
+//                                           Allowed in both pause modes.
+//   trades           symbol="S", since="T" (Unix ms or a UTC date/time like
+//                    2021-01-01T12:00Z), limit="N" (default 100, at most
+//                    10000), all optional     TradesBody: the ledger's orders,
+//                                           oldest first, the newest N kept
+//   balance          -                      BalanceBody
 // The server core does not judge commands: an unknown one reaches the
 // node's handler, which answers ok=false "unknown command ...".
 //
@@ -58,6 +73,7 @@
 #include <msgpack.hpp>
 
 #include "common/error.hpp"
+#include "messages/control_account.hpp"  // the account's bodies: close, trades, balance
 
 namespace tn {
 
@@ -80,6 +96,9 @@ inline const std::string replay = "replay";
 inline const std::string verify = "verify";
 inline const std::string send_test_email = "send-test-email";
 inline const std::string run_signals_now = "run-signals-now";
+inline const std::string close = "close";
+inline const std::string trades = "trades";
+inline const std::string balance = "balance";
 }  // namespace control_cmd
 
 namespace control_arg {
@@ -89,6 +108,10 @@ inline const std::string from_seq = "from_seq";          // replay: first seq wa
 inline const std::string max = "max";                    // replay: most envelopes returned
 inline const std::string asset_class = "asset_class";    // run-signals-now: equity | crypto
 inline const std::string date = "date";                  // run-signals-now: YYYY-MM-DD
+inline const std::string symbol = "symbol";              // close, trades: BTCUSDT
+inline const std::string at_ms = "at_ms";                // close: the request's time, Unix ms
+inline const std::string since = "since";                // trades: Unix ms or UTC date/time
+inline const std::string limit = "limit";                // trades: most rows returned
 }  // namespace control_arg
 
 // pause_mode values in StatusBody.
@@ -310,6 +333,26 @@ Result<uint64_t> control_arg_u64(const ControlRequest& req, const std::string& k
 // True for "1" or "true"; false when missing, "0" or "false"; anything else
 // is invalid_input.
 Result<bool> control_arg_flag(const ControlRequest& req, const std::string& key);
+
+// close's args: symbol (required; 1..32 uppercase letters and digits, as
+// in the watchlist) and at_ms (optional, 0 when missing: the node uses
+// its receipt time). invalid_input naming the arg otherwise.
+struct CloseArgs {
+  std::string symbol;
+  int64_t at_ms = 0;
+};
+Result<CloseArgs> decode_close_args(const ControlRequest& req);
+
+// trades' args, each optional: symbol (as close's), since (parse_utc_time),
+// limit (1..kMaxTradesLimit). invalid_input naming the arg otherwise.
+inline constexpr uint64_t kDefaultTradesLimit = 100;
+inline constexpr uint64_t kMaxTradesLimit = 10000;
+struct TradesQuery {
+  std::string symbol;    // "" for every symbol
+  int64_t since_ms = 0;  // orders decided at or after it
+  uint64_t limit = kDefaultTradesLimit;
+};
+Result<TradesQuery> decode_trades_args(const ControlRequest& req);
 
 }  // namespace tn
 

@@ -7,7 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/arbiter/manual_close.hpp"
 #include "actors/daily_jobs/daily_jobs.hpp"
+#include "actors/portfolio/trade_history.hpp"
 #include "common/clock.hpp"
 #include "storage/reconcile.hpp"
 #include "storage/store.hpp"
@@ -185,6 +187,38 @@ ControlReply verify(const NodeControlContext& ctx, const ControlRequest& req) {
   return ok(req, encode(b));
 }
 
+// traderctl close: the arbiter sells the whole position between two of
+// its decisions (actors/arbiter/manual_close.hpp). A rejected SELL is an
+// error for the operator, though logged as trade.rejected like any.
+ControlReply close_position(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto args = decode_close_args(req);
+  if (!args) return fail(req, args.error().message);
+  const int64_t at_ms = args->at_ms ? args->at_ms : wall_clock_ms();
+  // The node's clock for the order's time: the schedule's in a replay
+  // (simulated), the wall's when live.
+  auto sch = ask_as<ScheduleView>(ctx, ctx.pipeline->scheduler, status_atom::value);
+  if (!sch) return fail(req, "the scheduler did not answer: " + sch.error().message);
+  const int64_t now_ms = ctx.mode == "replay" ? sch->now_ms : wall_clock_ms();
+  caf::scoped_actor self{*ctx.sys};
+  ControlReply out = fail(req, "no answer");
+  self->request(ctx.pipeline->arbiter, kAskTimeout, close_atom::value, args->symbol, at_ms, now_ms)
+      .receive(
+          [&](OrderResult& r) {
+            out = r.filled ? ok(req, encode(close_body(r))) : fail(req, describe_close(r));
+          },
+          [&](caf::error& e) { out = fail(req, from_caf_error(*ctx.sys, e).message); });
+  return out;
+}
+
+// traderctl trades: the ledger's orders, read here (no actor holds them).
+ControlReply trades(const NodeControlContext& ctx, const ControlRequest& req) {
+  auto q = decode_trades_args(req);
+  if (!q) return fail(req, q.error().message);
+  auto orders = ctx.store->ledger().orders(ctx.account);
+  if (!orders) return fail(req, "trades unavailable: " + orders.error().message);
+  return ok(req, encode(trades_body(*orders, *q, ctx.quote)));
+}
+
 // One daily breakout job now (actors/daily_jobs/daily_jobs.hpp).
 ControlReply run_signals_now(const NodeControlContext& ctx, const ControlRequest& req) {
   auto cls = req.args.find(control_arg::asset_class);
@@ -217,7 +251,8 @@ ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   const std::string& c = req.command;
   if (c == control_cmd::status) return status(ctx, req);
   if (c == control_cmd::health) return health(ctx, req);
-  if (c == control_cmd::positions || c == control_cmd::profit || c == control_cmd::daily) {
+  if (c == control_cmd::positions || c == control_cmd::profit || c == control_cmd::daily ||
+      c == control_cmd::balance) {
     auto days = control_arg_u64(req, control_arg::days, 7, 3650);
     if (!days) return fail(req, days.error().message);
     auto body = ask(ctx, ctx.pipeline->portfolio, view_atom::value, c, static_cast<uint32_t>(*days));
@@ -241,12 +276,15 @@ ControlReply answer(const NodeControlContext& ctx, const ControlRequest& req) {
   if (c == control_cmd::verify) return verify(ctx, req);
   if (c == control_cmd::run_signals_now) return run_signals_now(ctx, req);
   if (c == control_cmd::send_test_email) return test_email(ctx, req);
+  if (c == control_cmd::close) return close_position(ctx, req);
+  if (c == control_cmd::trades) return trades(ctx, req);
   return fail(req, "unknown command '" + c + "'");
 }
 
 bool is_action(const std::string& c) {
   return c == control_cmd::pause || c == control_cmd::resume || c == control_cmd::run_now ||
-         c == control_cmd::stop || c == control_cmd::verify || c == control_cmd::run_signals_now || c == control_cmd::send_test_email;
+         c == control_cmd::stop || c == control_cmd::verify || c == control_cmd::run_signals_now ||
+         c == control_cmd::send_test_email || c == control_cmd::close;
 }
 
 }  // namespace

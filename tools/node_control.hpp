@@ -2,7 +2,7 @@
 // The node's answers on the control endpoint (messages/control.hpp): asks
 // the actors (a scoped actor per request, from the control thread) and the
 // store, and publishes every action (pause, resume, run-now, stop, verify,
-// send-test-email) as a control.action event.
+// send-test-email, close) as a control.action event.
 #include <atomic>
 #include <functional>
 #include <memory>

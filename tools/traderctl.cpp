@@ -2,6 +2,7 @@
 // The protocol is messages/control.hpp, the socket work
 // control/client.*, the output control/format.*;
 // this is the command line.
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/civil_date.hpp"
 #include "common/clock.hpp"
 #include "control/client.hpp"
 #include "control/format.hpp"
@@ -41,6 +43,9 @@ struct Options {
   bool entries_only = false;
   uint64_t days = 0;  // 0: let the node choose
   std::string asset_class, date;  // run-signals-now
+  std::string symbol;             // close, trades
+  std::string since;              // trades
+  uint64_t limit = 0;             // trades; 0: the node's default
 };
 
 void print_error(bool json, const std::string& message) {
@@ -145,6 +150,25 @@ int main(int argc, char** argv) {
   signals->add_option("--asset-class", opt.asset_class, "equity or crypto")
       ->required()->check(CLI::IsMember({"equity", "crypto"}));
   signals->add_option("--date", opt.date, "YYYY-MM-DD: that day's job (default: the latest closed day)");
+  auto* close = simple(tn::control_cmd::close,
+                       "sell the whole open position of SYMBOL now at its last price (a SELL like "
+                       "the strategy's: logged, published; also while paused)");
+  close->add_option("SYMBOL", opt.symbol, "e.g. BTCUSDT")->required()->transform([](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  });
+  auto* trades = simple(tn::control_cmd::trades,
+                        "the trade history from the ledger: every order, filled or failed, newest last");
+  trades->add_option("--symbol", opt.symbol, "only this symbol");
+  trades->add_option("--since", opt.since,
+                     "from this time on: Unix ms or a UTC date/time (2021-01-01, 2021-01-01T12:00Z)")
+      ->check([](const std::string& s) {
+        auto t = tn::parse_utc_time(s);
+        return t ? std::string() : t.error().message;
+      });
+  trades->add_option("--limit", opt.limit, "at most N rows, the newest (default: the node's, 100)")
+      ->check(CLI::Range(uint64_t{1}, tn::kMaxTradesLimit));
+  simple(tn::control_cmd::balance, "free quote currency and each held asset at its last price");
   auto fetch_data = tn::add_fetch_data_command(app);  // local: no node involved
 
   if (auto rc = tn::cli::parse(app, argc, argv)) return *rc;
@@ -153,5 +177,11 @@ int main(int argc, char** argv) {
   if (opt.days > 0) req.args[tn::control_arg::days] = std::to_string(opt.days);
   if (!opt.asset_class.empty()) req.args[tn::control_arg::asset_class] = opt.asset_class;
   if (!opt.date.empty()) req.args[tn::control_arg::date] = opt.date;
+  if (!opt.symbol.empty()) req.args[tn::control_arg::symbol] = opt.symbol;
+  // A close's id is made of this time and the symbol: the request, sent
+  // again, sells nothing more.
+  if (req.command == tn::control_cmd::close) req.args[tn::control_arg::at_ms] = std::to_string(tn::wall_clock_ms());
+  if (!opt.since.empty()) req.args[tn::control_arg::since] = opt.since;
+  if (opt.limit > 0) req.args[tn::control_arg::limit] = std::to_string(opt.limit);
   return run(opt, std::move(req));
 }

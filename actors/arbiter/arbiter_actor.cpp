@@ -3,8 +3,12 @@
 // orders with the executor as one batch (one ledger commit) and waiting for
 // the results before the next instant. Within the batch each BUY is sized
 // from the balance the orders before it leave (ArbiterCore::make_orders).
+// An operator's close (manual_close.hpp) is decided between two windows,
+// like an instant of its own.
+#include <deque>
 #include <optional>
 
+#include "actors/arbiter/manual_close.hpp"
 #include "actors/arbiter/window_join.hpp"
 #include "actors/pipeline.hpp"
 #include "common/stage_probe.hpp"
@@ -40,6 +44,14 @@ struct ArbiterState {
   uint64_t window = 0;
   int64_t end_ms = 0;
   bool failed = false;
+  // -- operator closes: waiting for the decisions in flight, and the one out
+  PriceBoard prices;  // the last close of every stream, from decided windows
+  struct PendingClose {
+    CloseRequest req;
+    caf::typed_response_promise<OrderResult> reply;
+  };
+  std::deque<PendingClose> closes;
+  caf::typed_response_promise<OrderResult> close_out;  // the close with the executor
   Activity act;
   static inline const char* name = "arbiter";
 };
@@ -49,6 +61,8 @@ using Self = ArbiterActor::stateful_base<ArbiterState>;
 void decide_next(Self* self);
 void start_window(Self* self, std::vector<SignalWindow> parts);
 void try_advance(Self* self);
+void resume(Self* self);
+bool place_close(Self* self);
 
 void log_events(Self* self, std::vector<storage::EventLog::Draft> drafts) {
   if (drafts.empty()) return;
@@ -73,9 +87,10 @@ void finish_window(Self* self) {
   for (uint32_t shard : st.contributors) self->send(st.fetchers[shard], ack_atom::value, st.window);
   st.busy = false;
   if (!st.join.all_finished()) {
-    try_advance(self);  // the next window may already be complete
+    resume(self);  // closes asked meanwhile, then the next window if complete
     return;
   }
+  place_close(self);  // asked during the last window (a node that stays still takes them)
   // Every shard sent its last window: the portfolio gets its final feed
   // before the report request (same sender, so in order), then it is over.
   self->request(st.portfolio, caf::infinite, report_atom::value)
@@ -172,6 +187,76 @@ void decide_next(Self* self) {
   finish_window(self);
 }
 
+// The close's result: the book and the portfolio take it like any fill.
+void close_done(Self* self, OrderResult r) {
+  auto& st = self->state;
+  if (!r.duplicate) {
+    st.book.apply(r);
+    (r.filled ? st.result.trades : st.result.rejected)++;
+    const int64_t t = r.request.decided_at_ms;
+    self->send(st.portfolio, PortfolioFeed{st.window, t + 1, false, {r}, {}});
+    st.result.order_log.push_back(r);
+  }
+  st.close_out.deliver(std::move(r));
+}
+
+// Places the oldest waiting close, if no decision is in flight. Answers the
+// ones that cannot be placed (unknown symbol, no position, no price) at
+// once. True while a close is out.
+bool place_close(Self* self) {
+  auto& st = self->state;
+  while (!st.busy && !st.closes.empty()) {
+    auto c = std::move(st.closes.front());
+    st.closes.pop_front();
+    if (st.failed) {
+      c.reply.deliver(to_caf_error(make_error(Errc::internal, "the arbiter stopped after a ledger error")));
+      continue;
+    }
+    // A request applied before (sent again) answers as it did then.
+    auto prior = st.store->ledger().find_order(close_order_id(st.core->account(), c.req.symbol, c.req.at_ms));
+    if (!prior) {
+      c.reply.deliver(to_caf_error(prior.error()));
+      continue;
+    }
+    if (*prior) {
+      (*prior)->duplicate = true;
+      c.reply.deliver(std::move(**prior));
+      continue;
+    }
+    auto order = plan_close(*st.core, st.prices, st.book, c.req);
+    if (!order) {
+      c.reply.deliver(to_caf_error(order.error()));
+      continue;
+    }
+    st.busy = true;
+    st.close_out = std::move(c.reply);
+    self->request(st.executor, caf::infinite, PlaceOrders{{std::move(*order)}, {}})
+        .then(
+            [=](OrderResults& rs) {
+              self->state.busy = false;
+              if (rs.results.size() == 1)
+                close_done(self, std::move(rs.results.front()));
+              else
+                self->state.close_out.deliver(to_caf_error(make_error(Errc::internal, "no result for the close")));
+              resume(self);
+            },
+            [=](caf::error& e) {
+              // Nothing of it was kept (one transaction): the operator hears
+              // why, the strategy's decisions go on.
+              self->state.busy = false;
+              self->state.close_out.deliver(std::move(e));
+              resume(self);
+            });
+    return true;
+  }
+  return st.busy;
+}
+
+// Between two decisions: waiting closes first, then the next window.
+void resume(Self* self) {
+  if (!place_close(self)) try_advance(self);
+}
+
 void start_window(Self* self, std::vector<SignalWindow> parts) {
   auto& st = self->state;
   std::vector<Candidate> all;
@@ -181,6 +266,7 @@ void start_window(Self* self, std::vector<SignalWindow> parts) {
     st.end_ms = p.end_ms;
     all.insert(all.end(), p.candidates.begin(), p.candidates.end());
     st.feed.marks.insert(st.feed.marks.end(), p.marks.begin(), p.marks.end());
+    st.prices.note(p.marks);
   }
   sort_by_instant(all);
   st.instants.clear();
@@ -205,6 +291,7 @@ ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uin
   st.pause = pause;
   st.rules = rules;
   st.core = std::make_unique<ArbiterCore>(std::move(core));
+  st.prices = PriceBoard(st.core->stream_count());
   st.shards = shards;
   st.executor = executor;
   st.portfolio = portfolio;
@@ -254,6 +341,14 @@ ArbiterActor::behavior_type arbiter_actor_impl(Self* self, ArbiterCore core, uin
         a.trades = s.result.trades;
         a.rejected = s.result.rejected;
         return encode(a);
+      },
+      [=](close_atom, const std::string& symbol, int64_t at_ms, int64_t now_ms) -> caf::result<OrderResult> {
+        auto& s = self->state;
+        s.act.touch();
+        auto reply = self->make_response_promise<OrderResult>();
+        s.closes.push_back({CloseRequest{symbol, at_ms, now_ms}, reply});
+        resume(self);
+        return reply;
       },
       [=](health_atom) { return health_of(self, "arbiter", self->state.act); },
   };

@@ -84,6 +84,7 @@ class ArbiterCore {
 
   const StreamMeta& stream(uint32_t id) const { return streams_.at(id); }
   size_t stream_count() const { return streams_.size(); }
+  const std::string& account() const { return account_; }
 
  private:
   std::vector<StreamMeta> streams_;

@@ -86,6 +86,7 @@ PortfolioActor::behavior_type portfolio_actor(PortfolioActor::pointer self,
         if (what == control_cmd::positions) return encode(positions_body(*core, quote));
         if (what == control_cmd::profit) return encode(profit_body(*core, quote));
         if (what == control_cmd::daily) return encode(daily_body(*core, quote, days, *now_ms));
+        if (what == control_cmd::balance) return encode(balance_body(*core, quote));
         return encode(format_amount(core->total_value()));  // "value"
       },
       [=](health_atom) { return health_of(self, "portfolio", *act); },

@@ -8,6 +8,13 @@ namespace tn {
 
 std::string utc_date(int64_t t_ms) { return format_civil_date(civil_from_days(days_from_ms(t_ms))); }
 
+namespace {
+// Watchlist symbols are the base asset followed by the quote currency.
+std::string asset_of(const std::string& symbol, const std::string& quote) {
+  return symbol.size() > quote.size() ? symbol.substr(0, symbol.size() - quote.size()) : symbol;
+}
+}  // namespace
+
 PositionsBody positions_body(const PortfolioCore& core, const std::string& quote) {
   PositionsBody b;
   b.quote = quote;
@@ -15,7 +22,7 @@ PositionsBody positions_body(const PortfolioCore& core, const std::string& quote
     if (p.quantity <= 0) continue;
     PositionEntry e;
     e.symbol = symbol;
-    e.asset = symbol.size() > quote.size() ? symbol.substr(0, symbol.size() - quote.size()) : symbol;
+    e.asset = asset_of(symbol, quote);
     e.quantity = format_amount(p.quantity);
     e.price = p.last_price;
     const Amount value = value_at(p.quantity, p.last_price);
@@ -40,6 +47,27 @@ ProfitBody profit_body(const PortfolioCore& core, const std::string& quote) {
   b.realized_total = format_amount(realized);
   b.unrealized_total = format_amount(unrealized);
   b.total = format_amount(realized + unrealized);
+  return b;
+}
+
+BalanceBody balance_body(const PortfolioCore& core, const std::string& quote) {
+  BalanceBody b;
+  b.quote = quote;
+  const Amount free = core.quote_balance();
+  b.assets.push_back({quote, format_amount(free), format_amount(0), 1.0, format_amount(free)});
+  std::map<std::string, AssetBalance> held;  // by asset name
+  Amount in_positions = 0;
+  for (const auto& [symbol, p] : core.positions()) {
+    if (p.quantity <= 0) continue;
+    const Amount value = value_at(p.quantity, p.last_price);
+    in_positions += value;
+    const std::string asset = asset_of(symbol, quote);
+    held[asset] = {asset, format_amount(0), format_amount(p.quantity), p.last_price, format_amount(value)};
+  }
+  for (auto& [asset, e] : held) b.assets.push_back(std::move(e));
+  b.free_quote = format_amount(free);
+  b.positions_value = format_amount(in_positions);
+  b.total_value = format_amount(free + in_positions);
   return b;
 }
 

@@ -14,6 +14,9 @@ PositionsBody positions_body(const PortfolioCore& core, const std::string& quote
 // Realised (sells over average cost) and unrealised P&L per symbol ever
 // traded, and totals.
 ProfitBody profit_body(const PortfolioCore& core, const std::string& quote);
+// Free quote currency and each held asset at its last known price
+// (traderctl balance): the quote currency first, then assets by name.
+BalanceBody balance_body(const PortfolioCore& core, const std::string& quote);
 // P&L per UTC day for the last `days` days up to the day of now_ms, from the
 // equity curve (a point at every UTC midnight) and, for the running day, the
 // value now. Days before the first point are left out.

@@ -1,10 +1,14 @@
 // The arbiter's shell under CAF's test coordinator: pause modes take effect
 // from the next instant it plans, with the orders of the instant in flight
-// completing; dropped signals carry the pause as their reason.
+// completing; dropped signals carry the pause as their reason. An
+// operator's close waits for the decision in flight and goes through the
+// executor and to the portfolio like any fill.
 #include <boost/test/unit_test.hpp>
 
+#include "actors/arbiter/manual_close.hpp"
 #include "actors/pipeline.hpp"
 #include "storage/paper_broker.hpp"
+#include "storage/store.hpp"
 #include "tests/actors/actor_fixture.hpp"
 
 namespace tn {
@@ -135,7 +139,29 @@ struct ArbiterRun : ActorFixture {
     caf::anon_send(executor, release_atom::value);
     run();
   }
+  // Asks for a close; the answer lands in the returned slot once run() got
+  // that far (the result, or the error as the control endpoint reads it).
+  using CloseAnswer = std::shared_ptr<std::optional<Result<OrderResult>>>;
+  CloseAnswer close(const std::string& symbol, int64_t at_ms, int64_t now_ms) {
+    auto out = std::make_shared<std::optional<Result<OrderResult>>>();
+    spawn(  // arguments, not captures: see ArbiterRun
+        [](caf::event_based_actor* self, ArbiterActor arb, std::string symbol, int64_t at_ms, int64_t now_ms,
+           CloseAnswer out) {
+          self->request(arb, caf::infinite, close_atom::value, symbol, at_ms, now_ms)
+              .then([out](OrderResult& r) { *out = Result<OrderResult>(std::move(r)); },
+                    [self, out](caf::error& e) { *out = Result<OrderResult>(from_caf_error(self->system(), e)); });
+        },
+        arbiter, symbol, at_ms, now_ms, out);
+    run();
+    return out;
+  }
 };
+
+// A window whose last closes are these prices (the marks every window carries).
+SignalWindow priced(SignalWindow w, std::vector<Mark> marks) {
+  w.marks = std::move(marks);
+  return w;
+}
 
 }  // namespace
 
@@ -213,6 +239,83 @@ BOOST_AUTO_TEST_CASE(entries_only_lets_exits_through_and_resume_lets_entries_aga
   BOOST_TEST(log[2].reason == "paused for entries (only exits allowed)");
   BOOST_TEST(log[3].reason == "paused");
   BOOST_TEST(log[4].decision == "order");
+}
+
+BOOST_AUTO_TEST_CASE(a_close_waits_for_the_decision_in_flight_then_sells_like_any_fill) {
+  send(priced(window(0, {cand(0, kSideBuy, H, 100)}), {{0, H, 100}}));  // BTC bought at 100
+  const Amount held = exec->base["BTC"];
+  BOOST_REQUIRE(held > 0);
+  pause(pause_mode::paused);  // a full pause: the operator's close still goes
+  exec->hold = true;
+  // The next window buys ETH (running again) and is still with the executor...
+  pause(pause_mode::running);
+  send(priced(window(1, {cand(1, kSideBuy, 11 * H, 10)}), {{0, 11 * H, 110}, {1, 11 * H, 10}}));
+  BOOST_REQUIRE(exec->placed.size() == 2u);
+  pause(pause_mode::paused);
+  // ...so the close waits behind it: nothing placed, no answer yet.
+  auto answer = close("BTCUSDT", 1'700'000'000'000, 12 * H);
+  BOOST_TEST(exec->placed.size() == 2u);
+  BOOST_TEST(!answer->has_value());
+  exec->hold = false;
+  release();
+  // Once the window is decided: one SELL of the whole position at the last close.
+  BOOST_REQUIRE(exec->placed.size() == 3u);
+  const PlaceOrders& sell = exec->placed[2];
+  BOOST_REQUIRE(sell.orders.size() == 1u);
+  BOOST_TEST(sell.orders[0].order_id == close_order_id("acct", "BTCUSDT", 1'700'000'000'000));
+  BOOST_TEST(sell.orders[0].price == 110);
+  BOOST_TEST(sell.orders[0].decided_at_ms == 12 * H);
+  BOOST_TEST(sell.before.empty());
+  BOOST_REQUIRE(answer->has_value());
+  BOOST_REQUIRE((*answer)->ok());
+  BOOST_TEST((**answer)->filled);
+  BOOST_TEST((**answer)->quantity == held);
+  BOOST_TEST(exec->base["BTC"] == 0);
+  // The portfolio hears of it like of a window's fills.
+  BOOST_REQUIRE(folio->feeds.size() == 3u);
+  BOOST_REQUIRE(folio->feeds[2].fills.size() == 1u);
+  BOOST_TEST(folio->feeds[2].fills[0].request.side == kSell);
+  // The book knows: a second close finds nothing to sell.
+  auto again = close("BTCUSDT", 1'700'000'000'001, 12 * H);
+  BOOST_REQUIRE(again->has_value());
+  BOOST_REQUIRE(!(*again)->ok());
+  BOOST_TEST((*again)->error().code == Errc::rejected);
+  BOOST_TEST(exec->placed.size() == 3u);
+  // The windows go on after the close.
+  send(window(2, {}, true));
+  BOOST_TEST((feeder->acks == std::vector<uint64_t>{0, 1, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(a_close_without_price_or_symbol_is_refused_and_a_repeated_one_answers_as_before) {
+  send(window(0, {cand(0, kSideBuy, H, 100)}));  // bought, but no mark: no price known
+  auto no_price = close("BTCUSDT", 1, H);
+  BOOST_REQUIRE(no_price->has_value());
+  BOOST_REQUIRE(!(*no_price)->ok());
+  BOOST_TEST((*no_price)->error().code == Errc::busy);
+  auto unknown = close("SOLUSDT", 1, H);
+  BOOST_REQUIRE(unknown->has_value());
+  BOOST_TEST((*unknown)->error().code == Errc::not_found);
+  BOOST_TEST(exec->placed.size() == 1u);
+
+  // A request the ledger has applied before (sent again after a lost
+  // reply) answers with that result and places nothing.
+  BOOST_REQUIRE(store->ledger().init_account("acct", "USDT", 100 * kAmountScale).ok());
+  OrderRequest earlier;
+  earlier.order_id = close_order_id("acct", "BTCUSDT", 7);
+  earlier.account = "acct";
+  earlier.symbol = "BTCUSDT";
+  earlier.base = "BTC";
+  earlier.quote = "USDT";
+  earlier.side = kSell;
+  earlier.price = 100;
+  BOOST_REQUIRE(store->ledger().apply(earlier, kRules, 0).ok());
+  send(priced(window(1, {}), {{0, 11 * H, 105}}));
+  auto repeated = close("BTCUSDT", 7, 12 * H);
+  BOOST_REQUIRE(repeated->has_value());
+  BOOST_REQUIRE((*repeated)->ok());
+  BOOST_TEST((**repeated)->duplicate);
+  BOOST_TEST((**repeated)->request.order_id == earlier.order_id);
+  BOOST_TEST(exec->placed.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(status_tells_the_mode_in_force) {
