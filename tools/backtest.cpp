@@ -119,7 +119,14 @@ int run_backtest(const BacktestOptions& opt) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spec.progress) std::fprintf(stderr, "\r%60s\r", "");
 
-  BacktestSummary summary = summarize(result, seconds);
+  MeasuredRun measured;
+  if (code == 0) {
+    if (auto closes = load_closes(cfg))
+      measured = measure_run(result, closes.value(), cfg.starting_balance, cfg.fee_rate);
+    else
+      code = fail(1, closes.error().message);
+  }
+  BacktestSummary summary = summarize(result, seconds, cfg.starting_balance);
   std::vector<storage::EventLog::Draft> tail;
   if (code == 0) tail.push_back({topic::backtest_summary, encode(summary), wall_ns()});
   tail.push_back({topic::node_stop, encode(NodeStopEvent{code == 0 ? "backtest finished" : "backtest failed"}), wall_ns()});
@@ -130,10 +137,10 @@ int run_backtest(const BacktestOptions& opt) {
   if (!opt.quiet) spdlog::set_level(spdlog::level::info);
   if (code != 0) return code;
 
-  if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary); !s)
+  if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary, measured); !s)
     return fail(1, s.error().message);
   if (opt.report)
-    if (Status s = write_backtest_report(opt.out_dir, opt.config_path, result, summary); !s)
+    if (Status s = write_backtest_report(opt.out_dir, opt.config_path, cfg, result, summary, measured); !s)
       return fail(1, s.error().message);
   if (!opt.quiet)
     spdlog::info("backtest: {} bars, {} signals, {} trades, {} rejected; final equity {} {} "
