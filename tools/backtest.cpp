@@ -64,14 +64,11 @@ int run_backtest(const BacktestOptions& opt) {
   // A backtest starts from a clean ledger every time: same input, same output.
   // Its own OUT/ledger.lmdb is replaced; a --db-path given by hand is never
   // deleted (it could be a live node's ledger): it must be new or empty.
-  std::string db = opt.out_dir + "/ledger.lmdb";
-  if (opt.db_path.empty()) {
-    std::filesystem::remove_all(db, ec);
-  } else {
-    db = opt.db_path;
-    if (std::filesystem::exists(db, ec) && !std::filesystem::is_empty(db, ec))
-      return fail(2, "--db-path " + db + " is not empty: a backtest needs a fresh ledger");
-  }
+  const std::string db = opt.db_path.empty() ? opt.out_dir + "/ledger.lmdb" : opt.db_path;
+  if (!opt.db_path.empty() && std::filesystem::exists(db, ec) && !std::filesystem::is_empty(db, ec))
+    return fail(2, "--db-path " + db + " is not empty: a backtest needs a fresh ledger");
+  // Nothing of an earlier run stays beside this one's results.
+  if (Status s = clear_backtest_outputs(opt.out_dir, opt.db_path); !s) return fail(1, s.error().message);
   storage::OpenOptions so;
   so.path = db;
   so.map_size_bytes = cfg.db_map_size_mb << 20;

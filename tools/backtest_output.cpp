@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -26,6 +27,13 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+// What any earlier backtest may have left in OUT: the MA-distance run's
+// files, and the breakout run's per asset class folder.
+const char* const kRunFiles[] = {"trades.csv", "signals.csv", "equity.csv", "summary.json", "report.html"};
+const char* const kClassFolders[] = {"equity", "crypto"};
+const char* const kClassFiles[] = {"breakout_trades.csv", "breakout_equity.csv", "breakout_summary.json",
+                                   "report.html"};
+
 }  // namespace
 
 Status write_text_file(const std::string& path, const std::string& text) {
@@ -35,6 +43,27 @@ Status write_text_file(const std::string& path, const std::string& text) {
   f.close();
   if (!f) return make_error(Errc::io, "cannot write " + path + ": " + std::strerror(errno));
   return Status::OK();
+}
+
+Status clear_backtest_outputs(const std::string& dir, const std::string& keep) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto remove = [&](const fs::path& p, bool tree) -> Status {
+    if (tree ? fs::remove_all(p, ec) == static_cast<std::uintmax_t>(-1) : !fs::remove(p, ec) && ec)
+      return make_error(Errc::io, "cannot remove " + p.string() + " (left by an earlier run): " + ec.message());
+    return Status::OK();
+  };
+  for (const char* name : kRunFiles)
+    if (Status s = remove(fs::path(dir) / name, false); !s) return s;
+  for (const char* cls : kClassFolders) {
+    for (const char* name : kClassFiles)
+      if (Status s = remove(fs::path(dir) / cls / name, false); !s) return s;
+    if (fs::is_directory(fs::path(dir) / cls, ec) && fs::is_empty(fs::path(dir) / cls, ec))
+      fs::remove(fs::path(dir) / cls, ec);  // a folder the breakout run made
+  }
+  const fs::path ledger = fs::path(dir) / "ledger.lmdb";
+  if (!keep.empty() && fs::weakly_canonical(ledger, ec) == fs::weakly_canonical(keep, ec)) return Status::OK();
+  return remove(ledger, true);
 }
 
 std::string report_title(const std::string& config_path) {

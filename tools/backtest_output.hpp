@@ -14,6 +14,12 @@
 
 namespace tn {
 
+// Every file a backtest of either strategy writes into OUT, so that a run
+// never leaves a folder holding another run's results: removes them (and
+// OUT/ledger.lmdb, unless it is `keep`, a --db-path given by hand). Other
+// files in OUT are left alone.
+Status clear_backtest_outputs(const std::string& dir, const std::string& keep = "");
+
 // Every watchlist symbol's closes at their close times, all its streams'
 // (buy-and-hold's prices), read again from the data files.
 Result<std::vector<notify::PriceSeries>> load_closes(const Config& cfg);

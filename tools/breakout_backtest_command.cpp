@@ -83,6 +83,7 @@ int run_breakout_backtest_command(const BacktestOptions& opt) {
   std::error_code ec;
   std::filesystem::create_directories(opt.out_dir, ec);
   if (ec) return fail_with(1, "cannot create " + opt.out_dir + ": " + ec.message());
+  if (Status s = clear_backtest_outputs(opt.out_dir); !s) return fail_with(1, s.error().message);
 
   for (size_t c = 0; c < classes.size(); ++c) {
     const BreakoutParams* params = classes[c];
