@@ -46,8 +46,6 @@ void PortfolioCore::record_equity(int64_t t) {
     equity_.back().value = v;
   else
     equity_.push_back({t, v});
-  peak_ = std::max(peak_, v);
-  if (peak_ > 0) max_dd_ = std::max(max_dd_, static_cast<double>(peak_ - v) / static_cast<double>(peak_));
   const int64_t bucket = t / status_interval_ms_;
   if (bucket != last_status_bucket_) {
     last_status_bucket_ = bucket;
