@@ -269,7 +269,8 @@ void compare(caf::actor_system& sys, size_t streams, size_t bars, double target,
   stages_alone(closes);
   if (streams > 1) {
     const auto w0 = BenchClock::now();
-    (void)write_backtest_files(dir, "bench", pipe.run, summarize(pipe.run, pipe.seconds));
+    (void)write_backtest_files(dir, "bench", pipe.run, summarize(pipe.run, pipe.seconds),
+                               measure_run(pipe.run, {}, to_double(kStart), 0));
     std::printf("output writing (%zu equity rows, %zu orders): %.3f s (not timed above)\n",
                 pipe.run.equity.size(), pipe.run.order_log.size(), secs(w0));
   }

@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "common/time.hpp"
 
 namespace tn {
@@ -44,6 +46,31 @@ std::optional<std::pair<const char*, double>> exit_of(const Position& p, double 
   return std::nullopt;
 }
 
+// The figures of a finished run, with the universe (not a benchmark outside
+// it) bought and held on the same days (a bar's close at its day, like the
+// equity curve).
+void measure(BreakoutBacktestResult& out, const std::vector<UniverseSeries>& series,
+             const BreakoutParams& params, double starting_equity,
+             const std::vector<notify::OpenPosition>& open) {
+  const auto& universe = params.universe;
+  std::vector<notify::PriceSeries> prices;
+  for (const UniverseSeries& s : series) {
+    if (!s.bars) continue;
+    if (!universe.empty() && std::find(universe.begin(), universe.end(), s.symbol) == universe.end()) continue;
+    out.held_symbols.push_back(s.symbol);
+    notify::PriceSeries p{s.symbol, {}};
+    for (size_t i = 0; i < s.bars->size(); ++i)
+      p.prices.push_back({days_from_ms(s.bars->open_time_ms[i]) * kDayMs, s.bars->close[i]});
+    prices.push_back(std::move(p));
+  }
+  std::vector<int64_t> days;
+  for (const notify::ChartPoint& p : out.equity) days.push_back(p.time_ms);
+  out.buy_and_hold = notify::buy_and_hold(prices, starting_equity, 0.0, days);
+  std::vector<notify::ClosedTrade> closed;
+  for (const BreakoutTrade& t : out.trades) closed.push_back({t.symbol, t.exit_time_ms, t.pnl});
+  out.performance = notify::measure(out.equity, out.buy_and_hold, starting_equity, 0.0, closed, open);
+}
+
 }  // namespace
 
 BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& series,
@@ -51,7 +78,6 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
                                              double starting_equity) {
   BreakoutBacktestResult out;
   BreakoutBacktestSummary& sum = out.summary;
-  sum.starting_equity = starting_equity;
   std::map<std::string, Book> books;
   std::vector<int64_t> days;
   for (const UniverseSeries& s : series) {
@@ -62,8 +88,8 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
   std::sort(days.begin(), days.end());
   days.erase(std::unique(days.begin(), days.end()), days.end());
 
-  double cash = starting_equity, equity = starting_equity, peak = starting_equity;
-  double gross_win = 0, gross_loss = 0, sum_r = 0;
+  double cash = starting_equity, equity = starting_equity;
+  double sum_r = 0;
   for (int64_t day : days) {
     // 1. Fills and exits on today's bars.
     for (auto& [symbol, b] : books) {
@@ -96,8 +122,6 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
           t.r_multiple = (t.exit - t.entry) / (t.entry - t.stop);
           t.pnl = p.quantity * (t.exit - t.entry);
           cash += p.quantity * t.exit;
-          (t.pnl > 0 ? gross_win : gross_loss) += std::abs(t.pnl);
-          (t.r_multiple > 0 ? sum.wins : sum.losses)++;
           sum_r += t.r_multiple;
           out.trades.push_back(std::move(t));
           b.pos.reset();
@@ -112,9 +136,7 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
     for (size_t k = out.trades.size(); k > 0 && out.trades[k - 1].exit_time_ms / kDayMs == day;
          --k)
       out.trades[k - 1].equity_after = equity;
-    peak = std::max(peak, equity);
-    if (peak > 0) sum.max_drawdown = std::max(sum.max_drawdown, (peak - equity) / peak);
-    out.equity.emplace_back(day * kDayMs, equity);
+    out.equity.push_back({day * kDayMs, equity});
     // 3. Today's recommendations: filled at each symbol's next open.
     const DailyJobResult job = run_daily_job(series, params, day, day * kDayMs);
     sum.signals += job.signals.size();
@@ -129,14 +151,12 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
     }
     ++sum.days;
   }
-  for (auto& [symbol, b] : books) sum.open_at_end += b.pos ? 1 : 0;
-  sum.trades = out.trades.size();
-  sum.win_rate = sum.trades ? static_cast<double>(sum.wins) / static_cast<double>(sum.trades) : 0;
-  sum.average_r = sum.trades ? sum_r / static_cast<double>(sum.trades) : 0;
-  sum.profit_factor = gross_loss > 0 ? gross_win / gross_loss
-                      : gross_win > 0 ? std::numeric_limits<double>::infinity()
-                                      : 0;
-  sum.final_equity = equity;
+  std::vector<notify::OpenPosition> open;
+  for (auto& [symbol, b] : books)
+    if (b.pos) open.push_back({symbol, b.pos->quantity * b.pos->entry, b.pos->quantity * b.last_close});
+  sum.open_at_end = open.size();
+  sum.average_r = out.trades.empty() ? 0 : sum_r / static_cast<double>(out.trades.size());
+  measure(out, series, params, starting_equity, open);
   return out;
 }
 
@@ -170,24 +190,24 @@ Status write_breakout_backtest(const BreakoutBacktestResult& r, const std::strin
     eq << buf;
   }
   const BreakoutBacktestSummary& s = r.summary;
-  char pf[32];
-  if (std::isfinite(s.profit_factor))
-    std::snprintf(pf, sizeof pf, "%.6f", s.profit_factor);
-  else
-    std::snprintf(pf, sizeof pf, "null");
-  std::snprintf(buf, sizeof buf,
-                "{\"days\": %llu, \"signals\": %llu, \"recommendations\": %llu, \"trades\": %llu, "
-                "\"wins\": %llu, \"losses\": %llu, \"skipped\": %llu, \"open_at_end\": %llu, "
-                "\"win_rate\": %.6f, \"average_r\": %.6f, \"profit_factor\": %s, "
-                "\"max_drawdown\": %.6f, \"starting_equity\": %.8f, \"final_equity\": %.8f}\n",
-                static_cast<unsigned long long>(s.days), static_cast<unsigned long long>(s.signals),
-                static_cast<unsigned long long>(s.recommendations),
-                static_cast<unsigned long long>(s.trades), static_cast<unsigned long long>(s.wins),
-                static_cast<unsigned long long>(s.losses),
-                static_cast<unsigned long long>(s.skipped),
-                static_cast<unsigned long long>(s.open_at_end), s.win_rate, s.average_r, pf,
-                s.max_drawdown, s.starting_equity, s.final_equity);
-  summary << buf;
+  const notify::TradeStats& t = r.performance.trades;
+  nlohmann::ordered_json j;
+  j["days"] = s.days;
+  j["signals"] = s.signals;
+  j["recommendations"] = s.recommendations;
+  j["trades"] = t.trades;
+  j["wins"] = t.wins;
+  j["losses"] = t.losses;
+  j["skipped"] = s.skipped;
+  j["open_at_end"] = s.open_at_end;
+  j["win_rate"] = nullptr;  // placed here; the figures below fill them in
+  j["average_r"] = s.average_r;
+  j["profit_factor"] = nullptr;
+  j["max_drawdown"] = nullptr;
+  j["starting_equity"] = r.performance.strategy.starting_capital;
+  j["final_equity"] = r.performance.strategy.final_value;
+  notify::add_performance_json(j, r.performance);
+  summary << j.dump(2) << "\n";
   for (std::ofstream* f : {&trades, &eq, &summary}) {
     f->flush();
     if (!*f) return make_error(Errc::io, "write failed in " + out_dir);

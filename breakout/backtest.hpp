@@ -13,11 +13,15 @@
 //  - closed at the stop or the target by the tracker's rule (a bar reaching
 //    both: stop first). Positions still open at the end are marked at the
 //    last close and not counted as trades.
+// Returns, risk and trade figures (win rate, profit factor, drawdown, buy-
+// and-hold of the universe) are notify/performance.hpp's, as for the
+// MA-distance backtest. No fees.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "breakout/daily_job.hpp"
+#include "notify/performance.hpp"
 
 namespace tn {
 
@@ -29,22 +33,21 @@ struct BreakoutTrade {
   double quantity = 0, r_multiple = 0, pnl = 0, equity_after = 0;
 };
 
+// The breakout backtest's own counts (the figures are in Performance).
 struct BreakoutBacktestSummary {
   uint64_t days = 0, signals = 0, recommendations = 0;
-  uint64_t trades = 0, wins = 0, losses = 0;
   uint64_t skipped = 0;     // recommendations not taken (symbol held, no cash, gap past the levels)
   uint64_t open_at_end = 0;
-  double win_rate = 0;       // wins / trades
   double average_r = 0;      // mean R multiple of closed trades
-  double profit_factor = 0;  // gross profit / gross loss; +inf when nothing was lost
-  double max_drawdown = 0;   // fraction of the peak, on equity marked at every close
-  double starting_equity = 0, final_equity = 0;
 };
 
 struct BreakoutBacktestResult {
   std::vector<BreakoutTrade> trades;
-  std::vector<std::pair<int64_t, double>> equity;  // (day start ms, equity at its closes)
+  std::vector<notify::ChartPoint> equity;        // (day start, equity at its closes)
+  std::vector<notify::ChartPoint> buy_and_hold;  // the same days, the universe bought and held
+  std::vector<std::string> held_symbols;          // the universe: what buy-and-hold holds
   BreakoutBacktestSummary summary;
+  notify::Performance performance;
 };
 
 BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& series,
@@ -52,7 +55,8 @@ BreakoutBacktestResult run_breakout_backtest(const std::vector<UniverseSeries>& 
                                              double starting_equity = 10000.0);
 
 // Writes OUT/breakout_trades.csv, OUT/breakout_equity.csv and
-// OUT/breakout_summary.json (profit_factor null when infinite).
+// OUT/breakout_summary.json: the summary's counts, then the performance
+// figures (notify::add_performance_json; null where undefined or infinite).
 Status write_breakout_backtest(const BreakoutBacktestResult& r, const std::string& out_dir);
 
 }  // namespace tn

@@ -24,6 +24,13 @@ inline Amount quantity_for(Amount quote, double price) {
   return static_cast<Amount>(std::floor(static_cast<long double>(quote) / price));
 }
 
+// Average cost: the part of a position's cost basis that leaves with `sold`
+// of its `held` quantity (all of it when everything is sold).
+inline Amount cost_of_sold(Amount cost, Amount held, Amount sold) {
+  if (held <= 0) return 0;
+  return static_cast<Amount>(static_cast<long double>(cost) * sold / held);
+}
+
 // "1234.56789000" exactly, no float formatting involved.
 std::string format_amount(Amount a);
 

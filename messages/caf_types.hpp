@@ -155,7 +155,7 @@ typename Inspector::result_type inspect(Inspector& f, SignalEvent& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, RunResult& x) {
   return f(caf::meta::type_name("RunResult"), x.bars, x.windows, x.signals, x.trades, x.rejected,
-           x.signal_log, x.order_log, x.equity, x.final_quote, x.final_equity, x.max_drawdown);
+           x.signal_log, x.order_log, x.equity, x.final_quote, x.final_equity);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, CheckRequest& x) {

@@ -45,10 +45,9 @@ struct RunResult {
   std::vector<SignalEvent> signal_log;  // every signal, with its decision
   std::vector<OrderResult> order_log;   // every order: fills and rejections
   std::vector<EquityPoint> equity;
-  Amount final_quote = 0, final_equity = 0;
-  double max_drawdown = 0;
+  Amount final_quote = 0, final_equity = 0;  // drawdowns: notify/performance.hpp, from `equity`
   MSGPACK_DEFINE_MAP(bars, windows, signals, trades, rejected, signal_log, order_log, equity,
-                     final_quote, final_equity, max_drawdown);
+                     final_quote, final_equity);
 };
 
 // Scheduler -> fetcher (node modes): check these streams now. Every shard

@@ -50,6 +50,23 @@ std::string format_decimal(std::string_view dec, int decimals) {
   return fmt::format("{:.{}f}", v, decimals);
 }
 
+std::string format_money(double v, int decimals) {
+  if (!std::isfinite(v)) return "n/a";
+  std::string digits = fmt::format("{:.{}f}", std::abs(v), decimals);
+  const size_t dot = std::min(digits.find('.'), digits.size());
+  for (size_t i = dot; i > 3; i -= 3) digits.insert(i - 3, 1, ',');
+  const bool negative = v < 0 && digits.find_first_not_of("0.,") != std::string::npos;
+  return negative ? "-" + digits : digits;
+}
+
+std::string format_percent(double fraction, int decimals) {
+  if (std::isnan(fraction)) return "n/a";
+  if (std::isinf(fraction)) return fraction > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{:.{}f}%", fraction * 100, decimals);
+  if (s[0] == '-' && s.find_first_not_of("-0.%") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
 namespace {
 date::sys_time<std::chrono::milliseconds> tp(int64_t ms) {
   return date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
@@ -84,11 +101,11 @@ std::string render(const std::string& tmpl, const mustache::data& d, Escape esca
   return m.render(d);
 }
 
-std::string html_page(const std::string& title, const std::string& body_html) {
+std::string html_page(const std::string& title, const std::string& body_html, const std::string& css) {
   static const std::string kPage =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{{title}}</title></head>\n"
+      "<title>{{title}}</title>{{#has_css}}<style>{{{css}}}</style>{{/has_css}}</head>\n"
       "<body style=\"margin:0;padding:16px;background:#f6f8fa;color:#1f2328;"
       "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px\">\n"
       "<div style=\"max-width:900px;margin:0 auto;background:#ffffff;border:1px solid #d0d7de;"
@@ -97,6 +114,8 @@ std::string html_page(const std::string& title, const std::string& body_html) {
   mustache::data d;
   d.set("title", title);
   d.set("body", body_html);
+  d.set("has_css", mustache::data(!css.empty()));
+  d.set("css", css);
   return render(kPage, d, Escape::html);
 }
 

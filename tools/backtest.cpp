@@ -94,14 +94,11 @@ int run_backtest(const BacktestOptions& opt) {
   // A backtest starts from a clean ledger every time: same input, same output.
   // Its own OUT/ledger.lmdb is replaced; a --db-path given by hand is never
   // deleted (it could be a live node's ledger): it must be new or empty.
-  std::string db = opt.out_dir + "/ledger.lmdb";
-  if (opt.db_path.empty()) {
-    std::filesystem::remove_all(db, ec);
-  } else {
-    db = opt.db_path;
-    if (std::filesystem::exists(db, ec) && !std::filesystem::is_empty(db, ec))
-      return fail(2, "--db-path " + db + " is not empty: a backtest needs a fresh ledger");
-  }
+  const std::string db = opt.db_path.empty() ? opt.out_dir + "/ledger.lmdb" : opt.db_path;
+  if (!opt.db_path.empty() && std::filesystem::exists(db, ec) && !std::filesystem::is_empty(db, ec))
+    return fail(2, "--db-path " + db + " is not empty: a backtest needs a fresh ledger");
+  // Nothing of an earlier run stays beside this one's results.
+  if (Status s = clear_backtest_outputs(opt.out_dir, opt.db_path); !s) return fail(1, s.error().message);
   storage::OpenOptions so;
   so.path = db;
   so.map_size_bytes = cfg.db_map_size_mb << 20;
@@ -146,7 +143,14 @@ int run_backtest(const BacktestOptions& opt) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spec.progress) std::fprintf(stderr, "\r%60s\r", "");
 
-  BacktestSummary summary = summarize(result, seconds);
+  MeasuredRun measured;
+  if (code == 0) {
+    if (auto closes = load_closes(cfg))
+      measured = measure_run(result, closes.value(), cfg.starting_balance, cfg.fee_rate);
+    else
+      code = fail(1, closes.error().message);
+  }
+  BacktestSummary summary = summarize(result, seconds, cfg.starting_balance);
   std::vector<storage::EventLog::Draft> tail;
   if (code == 0) tail.push_back({topic::backtest_summary, encode(summary), wall_ns()});
   tail.push_back({topic::node_stop, encode(NodeStopEvent{code == 0 ? "backtest finished" : "backtest failed"}), wall_ns()});
@@ -157,10 +161,10 @@ int run_backtest(const BacktestOptions& opt) {
   if (!opt.quiet) spdlog::set_level(spdlog::level::info);
   if (code != 0) return code;
 
-  if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary); !s)
+  if (Status s = write_backtest_files(opt.out_dir, cfg.account_id, result, summary, measured); !s)
     return fail(1, s.error().message);
   if (opt.report)
-    if (Status s = write_backtest_report(opt.out_dir, opt.config_path, result, summary); !s)
+    if (Status s = write_backtest_report(opt.out_dir, opt.config_path, cfg, result, summary, measured); !s)
       return fail(1, s.error().message);
   if (!opt.quiet)
     spdlog::info("backtest: {} bars, {} signals, {} trades, {} rejected; final equity {} {} "

@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
   auto* backtest = app.add_subcommand("backtest", "run the pipeline over recorded bars, write results");
   backtest->add_option("--config", bt.config_path, "TOML config file")->required();
   backtest->add_option("--data", bt.data, "SYMBOL:TIMEFRAME=CSV, overrides the watchlist's data file");
-  backtest->add_option("--out", bt.out_dir, "folder for trades.csv, signals.csv, equity.csv, summary.json")->required();
+  backtest->add_option("--out", bt.out_dir,
+                       "folder for trades.csv, signals.csv, equity.csv, summary.json (an earlier backtest's files "
+                       "in it are removed)")->required();
   backtest->add_option("--account-id", bt.account_id, "ledger account (overrides [account] id)");
   backtest->add_option("--db-path", bt.db_path, "LMDB folder (default OUT/ledger.lmdb, replaced each run)");
   backtest->add_flag("--quiet", bt.quiet, "only errors");
@@ -35,7 +37,9 @@ int main(int argc, char** argv) {
   backtest->add_option("--strategy", bt.strategy, "ma_distance (the actor pipeline) or breakout (the daily job)")
       ->check(CLI::IsMember({"ma_distance", "breakout"}));
   backtest->add_option("--asset-class", bt.asset_class, "breakout: equity or crypto (default: every enabled one)");
-  backtest->add_flag("--report", bt.report, "also write OUT/report.html (equity and drawdown charts, trades, summary)");
+  backtest->add_flag("--report", bt.report,
+                     "also write report.html (figures against buy-and-hold, charts, P&L per symbol, last trades); "
+                     "breakout: OUT/<class>/report.html");
   backtest->add_flag("--publish", bt.publish,
                      "publish the events on [bus] publish (default: none, no port bound; also [backtest] publish)");
 

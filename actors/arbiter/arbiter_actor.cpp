@@ -98,7 +98,6 @@ void finish_window(Self* self) {
         auto& res = self->state.result;
         res.equity = std::move(r.equity);
         res.final_equity = r.final_equity;
-        res.max_drawdown = r.max_drawdown;
         res.final_quote = self->state.book.quote;
         self->state.done.deliver(std::move(res));
       });

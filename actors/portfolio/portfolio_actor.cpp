@@ -77,7 +77,6 @@ PortfolioActor::behavior_type portfolio_actor(PortfolioActor::pointer self,
         RunResult r;
         r.equity = core->equity();
         r.final_equity = core->total_value();
-        r.max_drawdown = core->max_drawdown();
         r.final_quote = core->quote_balance();
         return r;
       },

@@ -33,9 +33,7 @@ void PortfolioCore::apply_fill(const OrderResult& r) {
     p.quantity += r.quantity;
     p.cost += r.value + r.fee;
   } else {
-    // Average cost: the part of the cost basis that left with the quantity.
-    const Amount sold_cost =
-        p.quantity > 0 ? static_cast<Amount>(static_cast<long double>(p.cost) * r.quantity / p.quantity) : 0;
+    const Amount sold_cost = cost_of_sold(p.cost, p.quantity, r.quantity);
     p.realized += (r.value - r.fee) - sold_cost;
     p.cost -= sold_cost;
     p.quantity -= r.quantity;
@@ -55,8 +53,6 @@ void PortfolioCore::record_equity(int64_t t) {
     equity_.back().value = v;
   else
     equity_.push_back({t, v});
-  peak_ = std::max(peak_, v);
-  if (peak_ > 0) max_dd_ = std::max(max_dd_, static_cast<double>(peak_ - v) / static_cast<double>(peak_));
 }
 
 void PortfolioCore::start_boundaries_at(int64_t t) {

@@ -42,8 +42,6 @@ class PortfolioCore {
   Amount total_value() const;
   Amount quote_balance() const { return quote_; }
   const std::vector<EquityPoint>& equity() const { return equity_; }
-  // Largest peak-to-trough fall of the equity curve, as a fraction of the peak.
-  double max_drawdown() const { return max_dd_; }
   const std::map<std::string, PositionPnl>& positions() const { return pos_; }
 
   // A live node's clock reached now_ms with no window to carry it there:
@@ -69,8 +67,6 @@ class PortfolioCore {
   Amount quote_ = 0;
   std::map<std::string, PositionPnl> pos_;  // by symbol
   std::vector<EquityPoint> equity_;
-  Amount peak_ = 0;
-  double max_dd_ = 0;
   int64_t status_interval_ms_;
   int64_t equity_interval_ms_;
   int64_t next_boundary_ = INT64_MIN;  // unset until the first event

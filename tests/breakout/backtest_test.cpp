@@ -49,9 +49,16 @@ BOOST_AUTO_TEST_CASE(one_trade_by_hand) {
   BOOST_TEST(t.quantity == size * 10000 / 200, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(t.pnl == t.quantity * 2 * dist, boost::test_tools::tolerance(1e-6));
   BOOST_TEST(r.trades.size() == 1u);
-  BOOST_TEST(r.summary.wins == 1u);
-  BOOST_TEST(r.summary.win_rate == 1.0);
-  BOOST_TEST(std::isinf(r.summary.profit_factor));
+  const notify::Performance& perf = r.performance;
+  BOOST_TEST(perf.trades.wins == 1u);
+  BOOST_TEST(perf.trades.win_rate == 1.0);
+  BOOST_TEST(std::isinf(perf.trades.profit_factor));
+  // One symbol: its P&L is the trade's, and buy-and-hold holds it from day one.
+  BOOST_REQUIRE_EQUAL(perf.symbols.size(), 1u);
+  BOOST_TEST(perf.symbols[0].realized == t.pnl, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(perf.strategy.final_value == 10000 + t.pnl, boost::test_tools::tolerance(1e-9));
+  BOOST_REQUIRE_EQUAL(r.buy_and_hold.size(), r.equity.size());
+  BOOST_TEST(r.buy_and_hold.back().value == 10000 / s.close[0] * s.close.back(), boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_CASE(real_crypto_backtest_is_deterministic_and_consistent) {
@@ -62,13 +69,16 @@ BOOST_AUTO_TEST_CASE(real_crypto_backtest_is_deterministic_and_consistent) {
   const auto a = run_breakout_backtest(u, p, 10000);
   const auto b = run_breakout_backtest(u, p, 10000);
   const auto& s = a.summary;
-  BOOST_TEST_MESSAGE("trades " << s.trades << " win rate " << s.win_rate << " avg R " << s.average_r
-                               << " PF " << s.profit_factor << " maxDD " << s.max_drawdown
-                               << " final " << s.final_equity);
-  BOOST_TEST(s.trades > 5u);
-  BOOST_TEST(s.trades == b.summary.trades);
-  BOOST_TEST(s.final_equity == b.summary.final_equity);
-  BOOST_TEST(s.wins + s.losses == s.trades);
+  const notify::TradeStats& ts = a.performance.trades;
+  const notify::CurveStats& cs = a.performance.strategy;
+  BOOST_TEST_MESSAGE("trades " << ts.trades << " win rate " << ts.win_rate << " avg R " << s.average_r
+                               << " PF " << ts.profit_factor << " maxDD " << cs.max_drawdown.fraction
+                               << " final " << cs.final_value);
+  BOOST_TEST(ts.trades > 5u);
+  BOOST_TEST(ts.trades == a.trades.size());
+  BOOST_TEST(ts.trades == b.performance.trades.trades);
+  BOOST_TEST(cs.final_value == b.performance.strategy.final_value);
+  BOOST_TEST(ts.wins + ts.losses == ts.trades);
   BOOST_TEST(s.days == 1881u);
   double sum_r = 0, gw = 0, gl = 0;
   for (const BreakoutTrade& t : a.trades) {
@@ -81,23 +91,31 @@ BOOST_AUTO_TEST_CASE(real_crypto_backtest_is_deterministic_and_consistent) {
     sum_r += t.r_multiple;
     (t.pnl > 0 ? gw : gl) += std::abs(t.pnl);
   }
-  BOOST_TEST(s.average_r == sum_r / static_cast<double>(s.trades), boost::test_tools::tolerance(1e-9));
-  BOOST_TEST(s.profit_factor == gw / gl, boost::test_tools::tolerance(1e-9));
-  BOOST_TEST(s.max_drawdown >= 0.0);
-  BOOST_TEST(s.max_drawdown < 1.0);
+  BOOST_TEST(s.average_r == sum_r / static_cast<double>(ts.trades), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(ts.profit_factor == gw / gl, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(cs.max_drawdown.fraction >= 0.0);
+  BOOST_TEST(cs.max_drawdown.fraction < 1.0);
+  // Per symbol, closed trades and what is still held add up to the run's result.
+  double pnl = 0;
+  for (const notify::SymbolResult& r : a.performance.symbols) pnl += r.pnl();
+  BOOST_TEST(pnl == cs.final_value - 10000, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(a.held_symbols.size() == 3u);
 
   test::TempDir dir;
   BOOST_REQUIRE(write_breakout_backtest(a, dir.path()).ok());
   const std::string summary = test::read_file(dir.file("breakout_summary.json"));
-  BOOST_TEST(summary.find("\"trades\": " + std::to_string(s.trades)) != std::string::npos, summary);
+  BOOST_TEST(summary.find("\"trades\": " + std::to_string(ts.trades)) != std::string::npos, summary);
+  BOOST_TEST(summary.find("\"buy_and_hold\": {") != std::string::npos, summary);
   const std::string trades = test::read_file(dir.file("breakout_trades.csv"));
-  BOOST_TEST(static_cast<size_t>(std::count(trades.begin(), trades.end(), '\n')) == s.trades + 1);
+  BOOST_TEST(static_cast<size_t>(std::count(trades.begin(), trades.end(), '\n')) == ts.trades + 1);
   BOOST_TEST(!write_breakout_backtest(a, "/proc/no/such/dir").ok());
 }
 
 BOOST_AUTO_TEST_CASE(no_data_no_trades) {
   const auto r = run_breakout_backtest({}, BreakoutParams::equity_defaults(), 10000);
   BOOST_TEST(r.trades.empty());
-  BOOST_TEST(r.summary.final_equity == 10000.0);
-  BOOST_TEST(r.summary.profit_factor == 0.0);
+  BOOST_TEST(r.performance.strategy.final_value == 10000.0);
+  // Without trades, win rate and profit factor are undefined, not 0.
+  BOOST_TEST(std::isnan(r.performance.trades.win_rate));
+  BOOST_TEST(std::isnan(r.performance.trades.profit_factor));
 }

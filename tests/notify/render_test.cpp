@@ -223,11 +223,6 @@ BOOST_AUTO_TEST_CASE(charts_thin_long_series_and_survive_bad_values) {
   BOOST_CHECK(has(svg, "150"));  // the spikes survive thinning
   BOOST_CHECK(!has(svg, "nan"));
   BOOST_CHECK(has(svg_line_chart({{0, 5}}, ChartStyle{}), "<polyline"));
-  auto dd = drawdown_series({{0, 100}, {1, 50}, {2, 150}, {3, 75}});
-  BOOST_REQUIRE_EQUAL(dd.size(), 4u);
-  BOOST_CHECK_CLOSE(dd[1].value, -0.5, 1e-9);
-  BOOST_CHECK_CLOSE(dd[3].value, -0.5, 1e-9);
-  BOOST_CHECK_EQUAL(dd[2].value, 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(dates_and_numbers) {
