@@ -4,7 +4,8 @@
 //  - replay: a simulated clock that jumps from one due time to the next, so
 //    each check is the next bar close of the recorded data; the actor paces
 //    the checks in wall time ([node] replay_interval_ms);
-//  - live: the wall clock; the actor arms one timer for next_wakeup_ms().
+//  - live: the wall clock; the actor arms one timer for next_wakeup_ms(),
+//    which also counts the retries of late bars (retry()).
 // Each check is one window id, sent to every shard (a shard with nothing due
 // answers an empty window), so the arbiter sees consecutive windows. At most
 // `credit` checks are undecided at once; ack() frees one and says which
@@ -67,6 +68,12 @@ class CheckScheduler {
   void request_stop() { stop_ = true; }
   // Every stream due at the next check, whatever its bar or interval.
   void run_now() { sched_.run_now(); }
+  // Live: check `stream` once more at at_ms (a bar that should have closed
+  // was not served yet; schedule/late_retry.hpp), beside its regular
+  // checks, which keep their times and minimum interval. One retry per
+  // stream: a later call replaces it. Replay, an unknown stream, a stopping
+  // run: ignored.
+  void retry(uint32_t stream, int64_t at_ms);
 
   bool last_sent() const { return last_sent_; }
   bool idle() const { return sent_ == acked_; }  // nothing undecided
@@ -76,6 +83,7 @@ class CheckScheduler {
  private:
   CheckScheduler(BarSchedule sched, std::vector<CheckStream> streams, CheckSchedulerOptions o);
   std::vector<CheckRequest> make_check(int64_t t, const std::vector<uint32_t>& due, bool last);
+  std::vector<uint32_t> take_retries(int64_t now_ms);
   int64_t sim_due_ms(const CheckStream& s) const;
 
   BarSchedule sched_;
@@ -85,6 +93,7 @@ class CheckScheduler {
   uint64_t sent_ = 0, acked_ = 0;     // window ids: 1, 2, ...; acked_ <= sent_
   std::map<uint64_t, int64_t> time_of_;  // undecided window -> its check time
   std::map<uint32_t, uint64_t> checks_;  // stream -> checks dispatched
+  std::map<uint32_t, int64_t> retries_;  // live: stream -> when to ask again
   uint64_t total_checks_ = 0;
   bool stop_ = false, last_sent_ = false;
 };
