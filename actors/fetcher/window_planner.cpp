@@ -10,18 +10,14 @@
 #include <cmath>
 #include <limits>
 
+#include "common/time.hpp"
+
 namespace tn {
 namespace {
 
 constexpr int64_t kNoMore = std::numeric_limits<int64_t>::max();
 // Cap on the window length (~31,700 years) so arithmetic never overflows.
 constexpr int64_t kMaxWindowMs = 1'000'000'000'000'000;
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
 
 int64_t choose_window_ms(const std::vector<const BarSource*>& sources, size_t target_bars) {
   int64_t min_tf = kNoMore;
