@@ -10,7 +10,7 @@
 namespace tn {
 
 // JSON mirrors the wire field names (ADL finds these in namespace tn).
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks, data_state, data_reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutboxStatus, channel, depth, oldest_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerStatus, shard, state, node, joins, stale_checks, since_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
@@ -47,6 +47,12 @@ std::string pct(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100.0);
   return buf;
+}
+
+// A stream's data state and what it is about: "late: bar ... due ...".
+std::string data_cell(const WatchEntry& w) {
+  if (w.data_state.empty()) return w.data_reason.empty() ? "-" : w.data_reason;
+  return w.data_reason.empty() ? w.data_state : w.data_state + ": " + w.data_reason;
 }
 
 std::string dump(const nlohmann::json& j) {
@@ -144,10 +150,10 @@ std::string format_status(const StatusBody& s, int64_t now_ms) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& w : s.watchlist)
     rows.push_back({w.stream, format_utc_ms(w.last_check_ms), format_age(w.last_check_ms, now_ms),
-                    std::to_string(w.signal_checks)});
+                    std::to_string(w.signal_checks), data_cell(w)});
   out += rows.empty() ? "(empty watchlist)\n"
-                      : render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS"}, rows,
-                                     {false, false, false, true});
+                      : render_table({"STREAM", "LAST CHECK", "AGE", "CHECKS", "DATA"}, rows,
+                                     {false, false, false, true, false});
   out += "\n";
   if (!s.peers.empty()) {  // a trading node: its data nodes, per shard
     std::vector<std::vector<std::string>> peers;

@@ -117,7 +117,12 @@ struct WatchEntry {
   std::string stream;         // "BTCUSDT:1d"
   int64_t last_check_ms = 0;  // 0: not checked yet
   uint64_t signal_checks = 0;
-  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks);
+  // Live: ok | waiting | late | stale | failing (messages/internal.hpp
+  // data_state) and what it is about (bar, since when, attempts, error);
+  // empty where no fetcher of this node reports it (replay, cluster).
+  std::string data_state;
+  std::string data_reason;
+  MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks, data_state, data_reason);
 };
 
 // Notifications waiting in the durable outbox for one channel.

@@ -1,6 +1,7 @@
 #include "tools/node_control.hpp"
 
 #include <chrono>
+#include <map>
 
 #include "actors/daily_jobs/daily_jobs.hpp"
 #include "common/clock.hpp"
@@ -38,6 +39,34 @@ ControlReply ack(const ControlRequest& req, const std::string& message) {
   return ok(req, encode(AckBody{message}));
 }
 
+// Each live fetcher's data state per stream, into the watchlist (by
+// stream id). A fetcher busy with a slow fetch answers after its blocking
+// HTTP call: waited for a second at most, then its streams say so.
+void add_data_states(const NodeControlContext& ctx, const std::vector<ScheduleStream>& streams,
+                     std::vector<WatchEntry>& watchlist) {
+  std::map<uint32_t, StreamDataState> by_stream;
+  bool busy = false;
+  for (const auto& f : ctx.pipeline->check_fetchers) {
+    caf::scoped_actor self{*ctx.sys};
+    self->request(f, std::chrono::seconds(1), status_atom::value)
+        .receive(
+            [&](std::string& bytes) {
+              if (auto v = decode<DataStateView>(bytes))
+                for (auto& d : v->streams) by_stream[d.stream] = std::move(d);
+            },
+            [&](caf::error&) { busy = true; });
+  }
+  for (size_t i = 0; i < streams.size() && i < watchlist.size(); ++i) {
+    auto it = by_stream.find(streams[i].stream);
+    if (it != by_stream.end()) {
+      watchlist[i].data_state = it->second.state;
+      watchlist[i].data_reason = it->second.reason;
+    } else if (busy) {
+      watchlist[i].data_reason = "its fetcher did not answer within 1 s (fetching)";
+    }
+  }
+}
+
 ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   auto arb = ask_as<ArbiterStats>(ctx, ctx.pipeline->arbiter, status_atom::value);
   auto sch = ask_as<ScheduleView>(ctx, ctx.pipeline->scheduler, status_atom::value);
@@ -56,6 +85,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   for (const ScheduleStream& s : sch->streams)
     b.watchlist.push_back({s.stream < ctx.stream_names.size() ? ctx.stream_names[s.stream] : "?",
                            s.last_check_ms, s.checks});
+  add_data_states(ctx, sch->streams, b.watchlist);
   b.signal_checks = sch->checks;
   for (const OrderResult& o : *orders) (o.filled ? b.trades_executed : b.trades_failed)++;
   const uint64_t all = b.trades_executed + b.trades_failed;

@@ -55,9 +55,9 @@ BOOST_AUTO_TEST_CASE(status_table) {
   BOOST_TEST(has(s, "uptime         1h 02m 03s\n"));
   BOOST_TEST(has(s, "portfolio      10234.50000000 USDT\n"));
   BOOST_TEST(has(s, "trades         14 executed, 1 failed, 93.3% success\n"));
-  BOOST_TEST(has(s, "STREAM      LAST CHECK            AGE      CHECKS\n"));
-  BOOST_TEST(has(s, "BTCUSDT:1d  2024-01-02 00:00:00Z  12s ago      40\n"));
-  BOOST_TEST(has(s, "ETHUSDT:4h  never                 never         0\n"));
+  BOOST_TEST(has(s, "STREAM      LAST CHECK            AGE      CHECKS  DATA\n"));
+  BOOST_TEST(has(s, "BTCUSDT:1d  2024-01-02 00:00:00Z  12s ago      40  -\n"));  // no data state: replay
+  BOOST_TEST(has(s, "ETHUSDT:4h  never                 never         0  -\n"));
   BOOST_TEST(has(s, "CHANNEL   WAITING  OLDEST                AGE\n"));
   BOOST_TEST(has(s, "email           3  2024-01-02 00:00:00Z  12s ago\n"));
   BOOST_TEST(has(s, "telegram        1  2024-01-02 00:01:00Z  just now\n"));
@@ -69,6 +69,26 @@ BOOST_AUTO_TEST_CASE(status_table) {
   paused.outbox.clear();
   BOOST_TEST(has(format_status(paused, kNow), "(empty watchlist)"));
   BOOST_TEST(has(format_status(paused, kNow), "(no notifications waiting)"));
+}
+
+BOOST_AUTO_TEST_CASE(status_shows_each_streams_data_state) {
+  auto live = test::sample_status();
+  live.mode = "live";
+  live.watchlist[0].data_state = "late";
+  live.watchlist[0].data_reason = "bar 2024-01-01 00:00:00Z due 2024-01-02 00:00:00Z, 2 answers without it";
+  live.watchlist[1].data_state = "ok";
+  const auto s = format_status(live, kNow);
+  BOOST_TEST_MESSAGE(s);
+  BOOST_TEST(has(s, "  40  late: bar 2024-01-01 00:00:00Z due 2024-01-02 00:00:00Z, 2 answers without it\n"));
+  BOOST_TEST(has(s, "   0  ok\n"));
+  auto j = to_json_value(live);
+  BOOST_TEST(j["watchlist"][0]["data_state"] == "late");
+  BOOST_TEST(j["watchlist"][0]["data_reason"].get<std::string>().rfind("bar 2024-01-01", 0) == 0);
+  BOOST_TEST(j["watchlist"][1]["data_reason"] == "");
+  // On the wire too: a client decodes both fields back.
+  auto back = decode<StatusBody>(encode(live));
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->watchlist[0].data_state == "late");
 }
 
 BOOST_AUTO_TEST_CASE(other_tables) {
