@@ -32,6 +32,8 @@ using status_tick_atom = caf::atom_constant<caf::atom("statustick")>;  // the po
 using cron_tick_atom = caf::atom_constant<caf::atom("crontick")>;   // the daily jobs'
 // One daily breakout job now (traderctl run-signals-now).
 using run_signals_atom = caf::atom_constant<caf::atom("runsignals")>;
+// Live: a late bar's stream is to be checked again at a time.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 // Every actor of the pipeline answers (health) with the msgpack bytes of
 // an ActorHealth: its mailbox and when it last handled a message.
@@ -54,9 +56,20 @@ using CheckTarget = caf::typed_actor<
     // One check: answer with the bars closed by req.now_ms.
     caf::reacts_to<CheckRequest>>;
 
+// Whoever takes a fetcher's retries of late bars: the scheduler.
+using RetrySink = caf::typed_actor<
+    // (stream, at_ms): check this stream again then (schedule/late_retry.hpp).
+    caf::reacts_to<retry_atom, uint32_t, int64_t>>;
+
 // Node modes: one per shard, answers checks with windows for its indicator;
-// data errors become data.error events.
-using CheckFetcherActor = CheckTarget::extend<HealthApi>;
+// data errors become data.error events, late bars data.late events.
+using CheckFetcherActor = CheckTarget::extend<
+    // Where its retries go (spawn_pipeline, once the scheduler exists);
+    // without one (a cluster's data node) a late bar waits for the next check.
+    caf::reacts_to<attach_atom, RetrySink>,
+    // Its streams' data state now: msgpack DataStateView (empty in replay).
+    caf::replies_to<status_atom>::with<std::string>,
+    HealthApi>;
 
 // Whoever takes an indicator's snapshots: the shard's signal actor, or on a
 // data node the trading node's shard link.
@@ -131,6 +144,8 @@ using SchedulerActor = FeederActor::extend<
     caf::reacts_to<stop_atom>,
     // traderctl run-now: check every stream now.
     caf::reacts_to<runnow_atom>,
+    // From a fetcher: a late bar's stream once more at a time (live).
+    caf::reacts_to<retry_atom, uint32_t, int64_t>,
     // msgpack ScheduleView: per stream its last and next check, in the
     // node's clock (simulated in replay).
     caf::replies_to<status_atom>::with<std::string>,

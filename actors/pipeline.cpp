@@ -86,10 +86,10 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
     else if (spec.blocking_fetch)  // HTTP waits must not hold a scheduler worker
       p.check_fetchers.push_back(sys.spawn<caf::detached>(check_fetcher_actor, spec.readers[i],
                                                           p.indicators.back(), spec.streams, spec.store,
-                                                          p.events));
+                                                          p.events, spec.clock));
     else
       p.check_fetchers.push_back(sys.spawn(check_fetcher_actor, spec.readers[i], p.indicators.back(),
-                                           spec.streams, spec.store, p.events));
+                                           spec.streams, spec.store, p.events, spec.clock));
   }
   p.remote_shards = spec.remote_shards;
   if (node_mode) {  // the checks go to the check fetchers, or to the shard links
@@ -97,6 +97,9 @@ Pipeline spawn_pipeline(caf::actor_system& sys, const PipelineSpec& spec) {
     targets.insert(targets.end(), p.shard_links.begin(), p.shard_links.end());
     p.scheduler = spawn_scheduler(sys, spec.scheduler, std::move(targets), spec.replay_interval_ms,
                                   spec.store, spec.clock);
+    // Late bars' retries go to the scheduler. Told before its start (from
+    // the arbiter, after this returns), so before any check reaches a fetcher.
+    for (const auto& f : p.check_fetchers) caf::anon_send(f, attach_atom::value, RetrySink(p.scheduler));
   }
   return p;
 }

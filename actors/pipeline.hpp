@@ -126,11 +126,14 @@ FetcherActor::behavior_type fetcher_actor(FetcherActor::pointer self,
                                           IndicatorActor indicator, uint32_t credit);
 // Node modes: answers the scheduler's checks (warm-up windows first when
 // the source has history to hand over).
-// data.error events go to the store's log and the events group.
+// data.error and data.late events go to the store's log and the events
+// group; a late bar's retry goes to the RetrySink attached (the scheduler).
+// clock: "now" for the data state it reports (status) and its health stamp.
 CheckFetcherActor::behavior_type check_fetcher_actor(CheckFetcherActor::pointer self,
                                                     std::shared_ptr<CheckAnswerer> source,
                                                     IndicatorActor indicator, std::vector<StreamMeta> streams,
-                                                    std::shared_ptr<storage::Store> store, caf::group events);
+                                                    std::shared_ptr<storage::Store> store, caf::group events,
+                                                    ClockPtr clock);
 // Sends checks to the fetchers (one timer, no polling), takes the arbiter's
 // acks and persists the last decided check time (node_state "node.resume_ms").
 // clock: "now" for the checks (live: the next bar close is armed against it).

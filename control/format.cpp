@@ -12,7 +12,8 @@ namespace tn {
 
 // JSON mirrors the wire field names (ADL finds these in namespace tn).
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WatchEntry, stream, last_check_ms, signal_checks, warming_up,
-                                   last_bar_ms, price, ma, distance, next_check_ms)
+                                   last_bar_ms, price, ma, distance, next_check_ms, data_state,
+                                   data_reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutboxStatus, channel, depth, oldest_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerStatus, shard, state, node, joins, stale_checks, since_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatusBody, mode, node, paused, pause_mode, uptime_s, watchlist,
@@ -51,6 +52,12 @@ std::string pct(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100.0);
   return buf;
+}
+
+// A stream's data state and what it is about: "late: bar ... due ...".
+std::string data_cell(const WatchEntry& w) {
+  if (w.data_state.empty()) return w.data_reason.empty() ? "-" : w.data_reason;
+  return w.data_reason.empty() ? w.data_state : w.data_state + ": " + w.data_reason;
 }
 
 std::string dump(const nlohmann::json& j) {
@@ -140,6 +147,8 @@ std::string format_price(double price) {
 // The signal's side of a stream's state. A data source's state (waiting,
 // late, stale, failing), where the node reports one, goes before it.
 std::string stream_state_text(const WatchEntry& w) {
+  // The data source's trouble first (live): late, stale, failing, waiting.
+  if (!w.data_state.empty() && w.data_state != "ok") return w.data_state;
   return w.warming_up ? "warming up" : "ok";
 }
 
@@ -200,6 +209,11 @@ std::string format_status(const StatusBody& s, int64_t now_ms) {
   head.push_back({"run trades", trades(s.run_trades_executed, s.run_trades_failed, s.run_success_rate)});
   head.push_back({"ledger trades", trades(s.trades_executed, s.trades_failed, s.success_rate)});
   std::string out = render_pairs(head) + "\n" + watchlist_table(s, node_now) + "\n";
+  // Live data problems, each with its reason (a late bar, a failing source).
+  std::string problems;
+  for (const auto& w : s.watchlist)
+    if (!w.data_state.empty() && w.data_state != "ok") problems += w.stream + "  " + data_cell(w) + "\n";
+  if (!problems.empty()) out += problems + "\n";
   if (!s.peers.empty()) {  // a trading node: its data nodes, per shard
     std::vector<std::vector<std::string>> peers;
     for (const auto& p : s.peers)

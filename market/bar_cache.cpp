@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/timeframe.hpp"
 #include "market/bar_checks.hpp"
 #include "storage/lmdb/lmdb.hpp"
 
@@ -97,6 +98,28 @@ std::string encode_coverage(const Coverage& c) {
     put_ord64(out, b);
   }
   return out;
+}
+
+// Where the closed part of a fetched range stops being covered. Closed
+// bars after the last one the provider served that closed within their
+// late window (common/timeframe.hpp) are not a gap yet: the provider may
+// publish them a moment late, so they stay missing and the next lookup asks
+// again. Only an answer given after that window makes such a hole an
+// exchange gap. Holes between served bars are gaps at once.
+int64_t covered_until(const CacheWrite& w, int64_t open_bar, int64_t now) {
+  const int64_t iv = w.key.interval_ms;
+  const int64_t closed_end = std::min(w.fetched.second, open_bar);
+  const BarSeries& b = *w.bars;
+  int64_t served_end = w.fetched.first;  // just after the newest closed bar served
+  for (size_t i = b.size(); i-- > 0;)
+    if (b.open_time_ms[i] < closed_end) {
+      served_end = std::max(served_end, b.open_time_ms[i] + iv);
+      break;
+    }
+  if (served_end >= closed_end) return closed_end;
+  // The first bar still in its late window: close > now - window.
+  const int64_t settling = bar_floor(now - late_window_ms(iv) - iv, iv) + iv;
+  return std::max(served_end, std::min(closed_end, settling));
 }
 
 }  // namespace
@@ -292,7 +315,7 @@ Status BarCache::store(const std::vector<CacheWrite>& ws, int64_t now) {
       auto cov = read_coverage(t, im.coverage, p);
       if (!cov) return cov.error();
       const int64_t open_bar = bar_floor(now, w.key.interval_ms);
-      cov->ranges = add_range(std::move(cov->ranges), {w.fetched.first, std::min(w.fetched.second, open_bar)});
+      cov->ranges = add_range(std::move(cov->ranges), {w.fetched.first, covered_until(w, open_bar, now)});
       if (w.fetched.second > open_bar && w.fetched.first <= open_bar) {
         cov->open_bar = open_bar;
         cov->checked_at = now;

@@ -7,7 +7,9 @@
 // open times it holds completely ("coverage": a missing bar inside is an
 // exchange gap, not a hole in the cache), so a request fetches only what is
 // missing. Closed bars never expire; the still-open bar (and "there is no
-// bar yet") and the latest price expire after a TTL.
+// bar yet") and the latest price expire after a TTL. Closed bars missing at
+// the end of an answer that closed within their late window are not
+// covered (the provider may publish them late): they are asked again.
 //
 // Threads: every call is one LMDB transaction; the env is opened MDB_NOTLS,
 // so any thread may call. Open a path once per process.
@@ -71,7 +73,9 @@ class BarCache {
   Result<std::vector<CacheLookup>> lookup(const std::vector<CacheQuery>& queries, int64_t now_ms,
                                           int64_t open_bar_ttl_ms) const;
   // One write transaction: replaces each fetched range's bars with the ones
-  // given and marks its closed part covered (the open part: checked at now).
+  // given and marks its closed part covered (the open part: checked at now),
+  // all but the trailing closed bars not served yet that are still in their
+  // late window (common/timeframe.hpp).
   Status store(const std::vector<CacheWrite>& writes, int64_t now_ms);
 
   Result<std::optional<CachedPrice>> price(const std::string& source, const std::string& symbol,

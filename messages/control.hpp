@@ -157,8 +157,13 @@ struct WatchEntry {
   double ma = 0;              // its moving average
   double distance = 0;        // (price - ma) / ma, in percent
   int64_t next_check_ms = 0;  // when the scheduler checks it next; 0: no check left
+  // Live: ok | waiting | late | stale | failing (messages/internal.hpp
+  // data_state) and what it is about (bar, since when, attempts, error);
+  // empty where no fetcher of this node reports it (replay, cluster).
+  std::string data_state;
+  std::string data_reason;
   MSGPACK_DEFINE_MAP(stream, last_check_ms, signal_checks, warming_up, last_bar_ms, price, ma,
-                     distance, next_check_ms);
+                     distance, next_check_ms, data_state, data_reason);
 };
 
 // Notifications waiting in the durable outbox for one channel.

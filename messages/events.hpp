@@ -26,6 +26,7 @@ inline const std::string trade_rejected = "trade.rejected";
 inline const std::string portfolio_status = "portfolio.status";
 inline const std::string backtest_summary = "backtest.summary";
 inline const std::string data_error = "data.error";
+inline const std::string data_late = "data.late";
 inline const std::string market_bar = "market.bar";
 inline const std::string control_action = "control.action";
 inline const std::string replay_summary = "replay.summary";
@@ -138,6 +139,19 @@ struct BarEvent {
 struct DataErrorEvent {
   std::string source, stream, message;
   MSGPACK_DEFINE_MAP(source, stream, message);
+};
+
+// A bar that should have closed was not in the exchange's answer at its
+// check (live): published at the first miss; the bar is asked for again
+// within its late window and decided when it comes, else a data.error.
+struct DataLateEvent {
+  std::string stream;             // "BTCUSDT:1h"
+  std::string symbol, timeframe;  // "BTCUSDT", "1h"
+  int64_t bar_open_time_ms = 0;   // the missing bar
+  int64_t due_ms = 0;             // when it was due: its close
+  uint32_t attempt = 0;           // answers without it so far (1: the check)
+  int64_t retry_at_ms = 0;        // when it is asked for again
+  MSGPACK_DEFINE_MAP(stream, symbol, timeframe, bar_open_time_ms, due_ms, attempt, retry_at_ms);
 };
 
 // node.peer_up / node.peer_down, from the trading node: which data node,

@@ -98,6 +98,26 @@ struct SignalView {
   MSGPACK_DEFINE_MAP(streams);
 };
 
+// A live fetcher's view of its streams' data (control: status).
+namespace data_state {
+inline const std::string ok = "ok";            // the newest closed bar is in hand
+inline const std::string waiting = "waiting";  // the next bar has closed, its check is to come
+inline const std::string late = "late";        // the check's answer lacked the bar: asking again
+inline const std::string stale = "stale";      // the bar never came within its late window
+inline const std::string failing = "failing";  // the last fetch failed
+}  // namespace data_state
+struct StreamDataState {
+  uint32_t stream = 0;
+  std::string state;   // data_state::*
+  std::string reason;  // for people: which bar, since when, attempts, the error
+  int64_t since_ms = 0;
+  MSGPACK_DEFINE_MAP(stream, state, reason, since_ms);
+};
+struct DataStateView {
+  std::vector<StreamDataState> streams;
+  MSGPACK_DEFINE_MAP(streams);
+};
+
 // The arbiter's orders of one instant to the executor, applied in order in
 // one ledger transaction, and the events to log just before the first
 // trade event (the instant's signals; not logged again when the first

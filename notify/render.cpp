@@ -162,6 +162,14 @@ Result<std::optional<Message>> from_event(const storage::OutboxEntry& entry,
       return std::optional<Message>(simple(id, "Data source problem: " + e.source,
                                            {{"Source", e.source}, {"Stream", e.stream}, {"Error", e.message}}));
     }
+    if (type == topic::data_late) {
+      auto e = body.as<DataLateEvent>();
+      return std::optional<Message>(simple(id, "Bar late: " + e.stream,
+                                           {{"Stream", e.stream},
+                                            {"Bar opening", format_utc(e.bar_open_time_ms)},
+                                            {"Due", format_utc(e.due_ms)},
+                                            {"Asked again", e.retry_at_ms ? format_utc(e.retry_at_ms) : "no"}}));
+    }
   } catch (const std::exception& ex) {
     return make_error(Errc::invalid_input, type + " body does not match its schema: " + ex.what());
   }

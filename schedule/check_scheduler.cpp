@@ -1,6 +1,7 @@
 #include "schedule/check_scheduler.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace tn {
 
@@ -75,8 +76,12 @@ std::optional<std::vector<CheckRequest>> CheckScheduler::next_check(int64_t now_
   if (opt_.hourly) return opt_.simulated ? next_hourly_sim() : next_hourly_live(now_ms);
   if (!opt_.simulated) {
     clock_ms_ = std::max(clock_ms_, now_ms);
-    if (sched_.next_wakeup_ms(clock_ms_) > clock_ms_) return std::nullopt;
-    return make_check(clock_ms_, sched_.take_due(clock_ms_), false);
+    if (next_wakeup_ms(clock_ms_) > clock_ms_) return std::nullopt;
+    std::vector<uint32_t> due = sched_.take_due(clock_ms_);
+    const std::vector<uint32_t> again = take_retries(clock_ms_);
+    std::vector<uint32_t> all;
+    std::set_union(due.begin(), due.end(), again.begin(), again.end(), std::back_inserter(all));
+    return make_check(clock_ms_, all, false);
   }
   int64_t t = kNeverMs;
   for (const CheckStream& s : streams_) t = std::min(t, sim_due_ms(s));
@@ -151,7 +156,29 @@ int64_t CheckScheduler::next_wakeup_ms(int64_t now_ms) const {
   if (opt_.hourly && !opt_.simulated && !last_sent_)
     return forced_ || last_tick_ == INT64_MIN ? std::max(clock_ms_, now_ms) : last_tick_ + opt_.check_every_ms;
   if (opt_.simulated || last_sent_) return kNeverMs;
-  return sched_.next_wakeup_ms(std::max(clock_ms_, now_ms));
+  const int64_t now = std::max(clock_ms_, now_ms);
+  int64_t next = sched_.next_wakeup_ms(now);
+  for (const auto& [stream, at] : retries_) next = std::min(next, std::max(at, now));
+  return next;
+}
+
+void CheckScheduler::retry(uint32_t stream, int64_t at_ms) {
+  if (opt_.simulated || stop_ || last_sent_ || !sched_.contains(stream)) return;
+  retries_[stream] = at_ms;
+}
+
+// The streams whose retry has come (ascending), forgotten once taken.
+std::vector<uint32_t> CheckScheduler::take_retries(int64_t now_ms) {
+  std::vector<uint32_t> out;
+  for (auto it = retries_.begin(); it != retries_.end();) {
+    if (it->second > now_ms) {
+      ++it;
+      continue;
+    }
+    out.push_back(it->first);
+    it = retries_.erase(it);
+  }
+  return out;
 }
 
 std::optional<int64_t> CheckScheduler::ack(uint64_t window) {

@@ -4,7 +4,8 @@
 //  - replay: a simulated clock that jumps from one due time to the next, so
 //    each check is the next bar close of the recorded data; the actor paces
 //    the checks in wall time ([node] replay_interval_ms);
-//  - live: the wall clock; the actor arms one timer for next_wakeup_ms().
+//  - live: the wall clock; the actor arms one timer for next_wakeup_ms(),
+//    which also counts the retries of late bars (retry()).
 // Each check is one window id, sent to every shard (a shard with nothing due
 // answers an empty window), so the arbiter sees consecutive windows. At most
 // `credit` checks are undecided at once; ack() frees one and says which
@@ -85,6 +86,12 @@ class CheckScheduler {
     sched_.run_now();
     forced_ = opt_.hourly;
   }
+  // Live: check `stream` once more at at_ms (a bar that should have closed
+  // was not served yet; schedule/late_retry.hpp), beside its regular
+  // checks, which keep their times and minimum interval. One retry per
+  // stream: a later call replaces it. Replay, an unknown stream, a stopping
+  // run: ignored.
+  void retry(uint32_t stream, int64_t at_ms);
 
   bool last_sent() const { return last_sent_; }
   bool idle() const { return sent_ == acked_; }  // nothing undecided
@@ -97,6 +104,7 @@ class CheckScheduler {
  private:
   CheckScheduler(BarSchedule sched, std::vector<CheckStream> streams, CheckSchedulerOptions o);
   std::vector<CheckRequest> make_check(int64_t t, const std::vector<uint32_t>& due, bool last);
+  std::vector<uint32_t> take_retries(int64_t now_ms);
   int64_t sim_due_ms(const CheckStream& s) const;
   int64_t next_check_ms(const CheckStream& s, int64_t now_ms) const;
   std::optional<std::vector<CheckRequest>> next_hourly_sim();
@@ -117,6 +125,7 @@ class CheckScheduler {
   std::vector<size_t> cursor_;           // hourly replay: per stream, into its check_times
   int64_t last_tick_ = INT64_MIN;        // hourly live: the last step boundary checked
   bool forced_ = false;                  // hourly live: run_now() pending
+  std::map<uint32_t, int64_t> retries_;  // live: stream -> when to ask again
   uint64_t total_checks_ = 0;
   bool stop_ = false, last_sent_ = false;
 };

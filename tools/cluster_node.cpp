@@ -148,8 +148,12 @@ int run_data_node(const Config& cfg) {
     auto reader = loaded->readers.at(c.shard_index);
     // The link came over the network as a caf::actor (actors.hpp): it takes snapshots.
     auto indicator = sys.spawn(indicator_actor, periods, caf::actor_cast<SnapshotSink>(link));
-    auto fetcher = live ? sys.spawn<caf::detached>(check_fetcher_actor, reader, indicator, streams, store, events)
-                        : sys.spawn(check_fetcher_actor, reader, indicator, streams, store, events);
+    // No retry sink here: the scheduler is on the trading node, so a late
+    // bar waits for the stream's next check.
+    auto fetcher = live ? sys.spawn<caf::detached>(check_fetcher_actor, reader, indicator, streams, store,
+                                                   events, system_clock_ptr())
+                        : sys.spawn(check_fetcher_actor, reader, indicator, streams, store, events,
+                                    system_clock_ptr());
     auto saw_last = std::make_shared<std::atomic<bool>>(false);
     auto front = sys.spawn(data_link_actor, fetcher, saw_last);
     self->monitor(link);

@@ -89,6 +89,34 @@ Status count_trades(const NodeControlContext& ctx, StatusBody& b) {
   return Status::OK();
 }
 
+// Each live fetcher's data state per stream, into the watchlist (by
+// stream id). A fetcher busy with a slow fetch answers after its blocking
+// HTTP call: waited for a second at most, then its streams say so.
+void add_data_states(const NodeControlContext& ctx, const std::vector<ScheduleStream>& streams,
+                     std::vector<WatchEntry>& watchlist) {
+  std::map<uint32_t, StreamDataState> by_stream;
+  bool busy = false;
+  for (const auto& f : ctx.pipeline->check_fetchers) {
+    caf::scoped_actor self{*ctx.sys};
+    self->request(f, std::chrono::seconds(1), status_atom::value)
+        .receive(
+            [&](std::string& bytes) {
+              if (auto v = decode<DataStateView>(bytes))
+                for (auto& d : v->streams) by_stream[d.stream] = std::move(d);
+            },
+            [&](caf::error&) { busy = true; });
+  }
+  for (size_t i = 0; i < streams.size() && i < watchlist.size(); ++i) {
+    auto it = by_stream.find(streams[i].stream);
+    if (it != by_stream.end()) {
+      watchlist[i].data_state = it->second.state;
+      watchlist[i].data_reason = it->second.reason;
+    } else if (busy) {
+      watchlist[i].data_reason = "its fetcher did not answer within 1 s (fetching)";
+    }
+  }
+}
+
 ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   auto arb = ask_as<ArbiterStats>(ctx, ctx.pipeline->arbiter, status_atom::value);
   auto sch = ask_as<ScheduleView>(ctx, ctx.pipeline->scheduler, status_atom::value);
@@ -115,6 +143,7 @@ ControlReply status(const NodeControlContext& ctx, const ControlRequest& req) {
   b.now_ms = sch->now_ms;
   b.state = ctx.finished && ctx.finished->load() ? run_state::finished : run_state::running;
   b.watchlist = std::move(*streams);
+  add_data_states(ctx, sch->streams, b.watchlist);
   b.signal_checks = sch->checks;
   b.portfolio_value = *value;
   b.free_quote = format_amount(*free_quote);

@@ -15,6 +15,16 @@
 
 namespace tn {
 
+// A bar that should have closed and was not in the answer of a check
+// (live): for data.late and the scheduler's retry.
+struct LateNote {
+  uint32_t stream = 0;
+  int64_t bar_open_ms = 0;
+  int64_t due_ms = 0;              // the bar's close
+  uint32_t attempt = 0;            // answers without it so far (1: the first miss)
+  int64_t retry_at_ms = INT64_MAX; // when to ask again; INT64_MAX: given up (and a data.error)
+};
+
 // What a fetcher in the node modes answers a check with. One per shard;
 // called from its fetcher actor only.
 class CheckAnswerer {
@@ -27,6 +37,11 @@ class CheckAnswerer {
   // Streams whose data failed since the last call: (stream id, why), for
   // data.error events. No signal is computed from such a stream's check.
   virtual std::vector<std::pair<uint32_t, std::string>> take_errors() { return {}; }
+  // Bars missed since the last call, in the order they were missed.
+  virtual std::vector<LateNote> take_late() { return {}; }
+  // Per stream: ok, waiting, late, stale or failing at now_ms (control:
+  // status). Empty when the source cannot be late (recorded bars).
+  virtual DataStateView data_states(int64_t /*now_ms*/) const { return {}; }
 };
 
 // Recorded bars (replay).

@@ -61,6 +61,11 @@ Result<std::optional<std::string>> describe_event(std::string_view bytes) {
       auto e = body.as<DataErrorEvent>();
       return std::optional<std::string>(fmt::format("DATA ERROR {} {}: {}", e.source, e.stream, e.message));
     }
+    if (type == topic::data_late) {
+      auto e = body.as<DataLateEvent>();
+      return std::optional<std::string>(fmt::format("DATA LATE {}: the bar opening {} (due {}) is not served yet",
+                                                    e.stream, utc(e.bar_open_time_ms), utc(e.due_ms)));
+    }
   } catch (const std::exception& ex) {
     return make_error(Errc::invalid_input, type + " body does not match its schema: " + ex.what());
   }

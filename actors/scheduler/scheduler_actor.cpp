@@ -102,6 +102,11 @@ SchedulerActor::behavior_type scheduler_impl(SchedulerSelf* self, std::shared_pt
         self->state.ready = true;
         pump(self);
       },
+      [=](retry_atom, uint32_t stream, int64_t at_ms) {  // a late bar: live only
+        self->state.act.touch();
+        self->state.core->retry(stream, at_ms);
+        pump(self);  // re-arms the timer when the retry comes first
+      },
       [=](status_atom) -> std::string {
         return encode(self->state.core->view(self->state.clock->now_ms()));
       },

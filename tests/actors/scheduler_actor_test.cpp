@@ -90,6 +90,31 @@ BOOST_AUTO_TEST_CASE(live_checks_go_out_at_the_bar_closes_of_the_clock) {
   BOOST_TEST(shard[0]->acks.empty());  // acks go to the scheduler, never on
 }
 
+BOOST_AUTO_TEST_CASE(a_fetchers_retry_is_one_more_check_at_its_time) {
+  clock->set(T0 + 11 * H);
+  CheckSchedulerOptions o;
+  o.simulated = false;
+  start(o, 0);
+  BOOST_REQUIRE(shard[0]->checks.size() == 1u);
+  ack(shard[0]->checks[0].window);
+  // Shard 1's fetcher did not get stream 1's bar: it asks for a retry in 2 s.
+  caf::anon_send(scheduler, retry_atom::value, uint32_t{1}, T0 + 11 * H + 2'000);
+  run();
+  advance_to(T0 + 11 * H + 1'999);
+  BOOST_TEST(shard[1]->checks.size() == 1u);
+  advance_to(T0 + 11 * H + 2'000);  // the timer was re-armed for the retry
+  BOOST_REQUIRE(shard[1]->checks.size() == 2u);
+  BOOST_TEST(shard[1]->checks[1].now_ms == T0 + 11 * H + 2'000);
+  BOOST_TEST((shard[1]->checks[1].streams == std::vector<uint32_t>{1}));
+  BOOST_TEST(shard[0]->checks[1].streams.empty());  // every shard gets the window, as always
+  ack(shard[1]->checks[1].window);
+  // The regular schedule is unchanged: the next check is at the 12h close.
+  advance_to(T0 + 12 * H - 1);
+  BOOST_TEST(shard[0]->checks.size() == 2u);
+  advance_to(T0 + 12 * H);
+  BOOST_TEST(shard[0]->checks.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(replay_paces_checks_at_its_interval) {
   clock->set(T0 + 100 * H);  // wall time: unrelated to the replayed data
   CheckSchedulerOptions o;

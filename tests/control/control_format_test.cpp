@@ -132,6 +132,29 @@ BOOST_AUTO_TEST_CASE(status_states_warm_up_finished_and_live_clock) {
   BOOST_TEST(!has(format_status(body, kWallNow), "free USDT"));
 }
 
+BOOST_AUTO_TEST_CASE(status_shows_each_streams_data_state) {
+  auto live = test::sample_status();
+  live.mode = "live";
+  live.watchlist[0].data_state = "late";
+  live.watchlist[0].data_reason = "bar 2024-01-01 00:00:00Z due 2024-01-02 00:00:00Z, 2 answers without it";
+  live.watchlist[1].data_state = "ok";
+  const auto s = format_status(live, kNow);
+  BOOST_TEST_MESSAGE(s);
+  // STATE says late; the reason follows the table.
+  BOOST_TEST(has(s, "BTCUSDT:1d  late  "));
+  BOOST_TEST(has(s, "\nBTCUSDT:1d  late: bar 2024-01-01 00:00:00Z due 2024-01-02 00:00:00Z, 2 answers without it\n"));
+  BOOST_TEST(has(s, "ETHUSDT:4h  warming up  "));  // data ok: its own state
+  BOOST_TEST(!has(s, "ETHUSDT:4h  ok"));
+  auto j = to_json_value(live);
+  BOOST_TEST(j["watchlist"][0]["data_state"] == "late");
+  BOOST_TEST(j["watchlist"][0]["data_reason"].get<std::string>().rfind("bar 2024-01-01", 0) == 0);
+  BOOST_TEST(j["watchlist"][1]["data_reason"] == "");
+  // On the wire too: a client decodes both fields back.
+  auto back = decode<StatusBody>(encode(live));
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->watchlist[0].data_state == "late");
+}
+
 BOOST_AUTO_TEST_CASE(other_tables) {
   PositionsBody p{"USDT", {{"BTCUSDT", "BTC", "0.50000000", 42000.5, "21000.25000000",
                            "20000.00000000", "1000.25000000"}}};

@@ -122,6 +122,16 @@ BOOST_AUTO_TEST_CASE(envelope_round_trip_and_json) {
   BOOST_TEST(line.value()->find("TRADE BUY 0.15789473 BTCUSDT") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_late_bar_is_one_log_line) {
+  EnvelopeHeader h{kEnvelopeVersion, 7, 1, "node-a", topic::data_late};
+  DataLateEvent e{"BTCUSDT:1m", "BTCUSDT", "1m", 1704067200000, 1704067260000, 1, 1704067262000};
+  auto line = describe_event(encode_envelope(h, encode(e)));
+  BOOST_REQUIRE(line.ok());
+  BOOST_REQUIRE(line.value().has_value());
+  BOOST_TEST(*line.value() == "DATA LATE BTCUSDT:1m: the bar opening 2024-01-01 00:00 UTC (due 2024-01-01 00:01 UTC) "
+                              "is not served yet");
+}
+
 BOOST_AUTO_TEST_CASE(envelope_hostile_input) {
   EnvelopeHeader h{kEnvelopeVersion, 1, 1, "n", "trade.fill"};
   auto good = encode_envelope(h, encode(TradeEvent{}));

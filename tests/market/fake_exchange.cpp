@@ -79,6 +79,11 @@ void FakeExchange::add_series(const std::string& symbol, int64_t iv, BarSeries b
   impl_->rows_of(s, iv);  // render now, not while a client is timing us
 }
 
+void FakeExchange::withhold(const std::string& symbol, int64_t from_open_ms) {
+  std::lock_guard lock(impl_->mu);
+  impl_->withheld_from[symbol] = from_open_ms;
+}
+
 void FakeExchange::inject(const std::string& provider, const std::string& symbol, Fault f, int times,
                           int retry_after_s) {
   std::lock_guard lock(impl_->mu);

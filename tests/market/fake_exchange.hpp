@@ -72,6 +72,10 @@ class FakeExchange {
   std::string base_url() const;  // http://127.0.0.1:PORT
   // Bars served for a symbol ("BTCUSDT", "AAPL") and interval.
   void add_series(const std::string& symbol, int64_t interval_ms, BarSeries bars);
+  // Binance klines of `symbol` opening at or after from_open_ms are not
+  // served (an exchange that has not published them yet) until
+  // withhold(symbol, INT64_MAX).
+  void withhold(const std::string& symbol, int64_t from_open_ms);
   // The next `times` requests for `symbol` ("*" = any) at this provider get `fault`.
   void inject(const std::string& provider, const std::string& symbol, Fault fault, int times = 1,
               int retry_after_s = 0);

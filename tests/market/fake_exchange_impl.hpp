@@ -69,6 +69,7 @@ struct FakeExchange::Impl {
   std::map<std::pair<std::string, std::string>, std::deque<Injected>> faults;  // (provider, symbol)
   std::map<std::string, ProviderCounts> counts;
   std::map<std::string, uint64_t> per_symbol;
+  std::map<std::string, int64_t> withheld_from;  // symbol -> first open time not served
   std::map<std::string, std::vector<std::string>> paths;
   int64_t binance_window = 0;
   double binance_used = 0;
@@ -125,6 +126,11 @@ struct FakeExchange::Impl {
       return false;
     }
     return true;
+  }
+  int64_t served_before(const std::string& symbol) const {
+    std::lock_guard lock(mu);
+    auto it = withheld_from.find(symbol);
+    return it == withheld_from.end() ? INT64_MAX : it->second;
   }
   const BarSeries* find(const std::string& symbol, int64_t iv) {
     std::lock_guard lock(mu);

@@ -26,7 +26,7 @@ void FakeExchange::Impl::binance_klines(const httplib::Request& req, httplib::Re
     return;
   }
   const int64_t start = to_i64(req.get_param_value("startTime"), 0);
-  const int64_t end = to_i64(req.get_param_value("endTime"), INT64_MAX);
+  const int64_t end = std::min(to_i64(req.get_param_value("endTime"), INT64_MAX), served_before(sym) - 1);
   const int64_t limit = std::clamp<int64_t>(to_i64(req.get_param_value("limit"), 500), 1, 1000);
   const auto& rendered = rows_of(s, tf);
   auto it = std::lower_bound(s->open_time_ms.begin(), s->open_time_ms.end(), start);

@@ -139,3 +139,61 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_or_a_bad_path_is_refused) {
   BOOST_TEST(!BarCache::open({"", 1 << 20}).ok());
   BOOST_TEST(!BarCache::open({"/proc/no/such/dir", 1 << 20}).ok());
 }
+
+namespace {
+// Hourly bars opening at day 30 + h for h in hours.
+tn::BarSeries hours_of_day30(std::vector<int> hours) {
+  tn::BarSeries s;
+  for (int h : hours) {
+    s.open_time_ms.push_back(30 * D + h * kHourMs);
+    s.open.push_back(100 + h);
+    s.high.push_back(110 + h);
+    s.low.push_back(90 + h);
+    s.close.push_back(105 + h);
+    s.volume.push_back(1000 + h);
+  }
+  return s;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_bar_not_served_yet_is_asked_again_until_its_late_window_ends) {
+  tn::test::TempDir dir;
+  auto cache = open_cache(dir.path());
+  const int64_t H = kHourMs;
+  const StreamKey k{"binance", "BTCUSDT", H};
+  const TimeRange asked{30 * D, 30 * D + 11 * H};
+  // 20 s after the 09:00 bar closed, the exchange serves up to 08:00 only.
+  int64_t now = 30 * D + 10 * H + 20'000;
+  const auto early = hours_of_day30({0, 1, 2, 3, 4, 5, 6, 7, 8});
+  BOOST_TEST(cache->store({{k, asked, &early}}, now).ok());
+  auto l = cache->lookup({{k, asked.first, asked.second}}, now + 5'000, D);
+  BOOST_TEST_REQUIRE(l.ok());
+  // The 09:00 bar is missing, not a gap: asked again (the open 10:00 bar is fresh).
+  BOOST_TEST(((*l)[0].missing == std::vector<TimeRange>{{30 * D + 9 * H, 30 * D + 10 * H}}));
+  // Served at the retry: covered, a full hit from then on.
+  const auto late = hours_of_day30({9});
+  BOOST_TEST(cache->store({{k, (*l)[0].missing.front(), &late}}, now + 5'000).ok());
+  l = cache->lookup({{k, asked.first, asked.second}}, now + 6'000, D);
+  BOOST_TEST((*l)[0].missing.empty());
+  BOOST_TEST((*l)[0].bars.size() == 10u);
+  BOOST_TEST((*l)[0].bars.close.back() == 114);
+
+  // Still missing when the exchange answers after the bar's late window (one
+  // bar, at most an hour): an exchange gap for good; the newer bar that just
+  // closed and is missing too is asked again.
+  const StreamKey eth{"binance", "ETHUSDT", H};
+  BOOST_TEST(cache->store({{eth, asked, &early}}, now).ok());
+  now = 30 * D + 11 * H + 1'000;
+  l = cache->lookup({{eth, asked.first, asked.second}}, now, D);
+  BOOST_TEST(((*l)[0].missing == std::vector<TimeRange>{{30 * D + 9 * H, 30 * D + 11 * H}}));
+  const auto none = hours_of_day30({});
+  BOOST_TEST(cache->store({{eth, (*l)[0].missing.front(), &none}}, now).ok());
+  l = cache->lookup({{eth, asked.first, asked.second}}, now, D);
+  BOOST_TEST(((*l)[0].missing == std::vector<TimeRange>{{30 * D + 10 * H, 30 * D + 11 * H}}));
+  l = cache->lookup({{eth, asked.first, asked.second}}, 30 * D + 12 * H, D);
+  BOOST_TEST(((*l)[0].missing == std::vector<TimeRange>{{30 * D + 10 * H, 30 * D + 11 * H}}));  // not asked since
+  BOOST_TEST(cache->store({{eth, {30 * D + 10 * H, 30 * D + 12 * H}, &none}}, 30 * D + 12 * H).ok());
+  l = cache->lookup({{eth, asked.first, asked.second}}, 30 * D + 12 * H, D);
+  BOOST_TEST((*l)[0].missing.empty());  // answered after its window: a gap now
+  BOOST_TEST((*l)[0].bars.size() == 9u);
+}

@@ -103,6 +103,11 @@ BOOST_AUTO_TEST_CASE(every_event_worth_telling_renders_and_the_rest_is_silent) {
   BOOST_CHECK(has(must_render(event_entry(5, topic::node_stop, NodeStopEvent{"SIGTERM"})).subject, "Node stopping"));
   BOOST_CHECK(has(must_render(event_entry(6, topic::data_error, DataErrorEvent{"binance", "BTCUSDT:1h", "HTTP 503"})).text,
                   "Error: HTTP 503"));
+  const Message late = must_render(event_entry(
+      8, topic::data_late,
+      DataLateEvent{"BTCUSDT:1h", "BTCUSDT", "1h", 1767052800000, 1767056400000, 1, 1767056402000}));
+  BOOST_CHECK_EQUAL(late.subject, "Bar late: BTCUSDT:1h");
+  BOOST_CHECK(has(late.text, "Due: 2025-12-30 01:00 UTC"));
   auto dropped = render_entry(event_entry(7, topic::signal_dropped, sig));
   BOOST_REQUIRE(dropped);
   BOOST_CHECK(!dropped->has_value());

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "schedule/check_scheduler.hpp"
+#include "schedule/late_retry.hpp"
 
 using namespace tn;
 
@@ -178,6 +179,80 @@ BOOST_AUTO_TEST_CASE(view_gives_the_next_check_in_wall_time_live) {
   BOOST_TEST(v.streams[1].next_check_ms == T0 + 12 * H);
   // Past its due time (credit used, or the timer not fired yet): now.
   BOOST_TEST(s.view(T0 + 11 * H + 5).streams[0].next_check_ms == T0 + 11 * H + 5);
+}
+
+BOOST_AUTO_TEST_CASE(live_retries_check_one_stream_again_without_moving_its_schedule) {
+  CheckSchedulerOptions o;
+  o.simulated = false;
+  o.shards = 2;
+  auto s = make({{0, H, -1, 0}, {1, H, -1, 1}}, o);
+  auto first = s.next_check(T0 + 11 * H);  // both at once
+  BOOST_REQUIRE(first);
+  BOOST_REQUIRE(s.ack((*first)[0].window));
+  // Stream 1's bar was not served: asked again 2 s later, only stream 1, only its shard.
+  s.retry(1, T0 + 11 * H + 2'000);
+  BOOST_TEST(s.next_wakeup_ms(T0 + 11 * H + 100) == T0 + 11 * H + 2'000);
+  BOOST_TEST(!s.next_check(T0 + 11 * H + 1'999).has_value());
+  auto again = s.next_check(T0 + 11 * H + 2'000);
+  BOOST_REQUIRE(again);
+  BOOST_TEST((*again)[0].streams.empty());
+  BOOST_TEST(((*again)[1].streams == std::vector<uint32_t>{1}));
+  BOOST_TEST((*again)[0].window == (*first)[0].window + 1);  // the next window: decided in order
+  BOOST_REQUIRE(s.ack((*again)[0].window));
+  // Taken once; the regular checks keep their times (a retry is no check for the minimum interval).
+  BOOST_TEST(!s.next_check(T0 + 11 * H + 3'000).has_value());
+  BOOST_TEST(s.next_wakeup_ms(T0 + 11 * H + 3'000) == T0 + 12 * H);
+  // A retry at a regular check's time joins it; a later call replaces an earlier one.
+  s.retry(0, T0 + 12 * H + 5'000);
+  s.retry(0, T0 + 12 * H);
+  auto both = s.next_check(T0 + 12 * H);
+  BOOST_REQUIRE(both);
+  BOOST_TEST(((*both)[0].streams == std::vector<uint32_t>{0}));
+  BOOST_TEST(((*both)[1].streams == std::vector<uint32_t>{1}));
+  BOOST_REQUIRE(s.ack((*both)[0].window));
+  BOOST_TEST(s.next_wakeup_ms(T0 + 12 * H + 1) == T0 + 13 * H);
+  // Unknown streams, and retries once the run is stopping, are ignored.
+  s.retry(7, T0 + 12 * H + 10);
+  s.request_stop();
+  s.retry(0, T0 + 12 * H + 10);
+  auto last = s.next_check(T0 + 12 * H + 10);
+  BOOST_REQUIRE(last);
+  BOOST_TEST((*last)[0].last);
+  BOOST_TEST((*last)[0].streams.empty());
+}
+
+BOOST_AUTO_TEST_CASE(replay_ignores_retries) {
+  CheckSchedulerOptions o;
+  o.start_ms = T0 + H;
+  o.end_ms = T0 + 3 * H;
+  auto s = make({{0, H, -1, 0, T0 + H}}, o);
+  s.retry(0, T0);
+  std::vector<int64_t> times;
+  while (!s.last_sent()) times.push_back(step(s).first);
+  BOOST_TEST((times == std::vector<int64_t>{T0 + H, T0 + 2 * H, T0 + 3 * H}));
+}
+
+BOOST_AUTO_TEST_CASE(late_retries_back_off_inside_the_late_window) {
+  const int64_t M = 60'000;
+  const int64_t close = T0 + 10 * H;
+  // Missed at its close: 2, 6, 14, 30 s after it, then the window (one 1m bar) is over.
+  std::vector<int64_t> at;
+  for (uint32_t k = 1; k <= 5; ++k) at.push_back(late_retry_at(close, M, close, k, close));
+  BOOST_TEST((at == std::vector<int64_t>{close + 2'000, close + 6'000, close + 14'000, close + 30'000, kNeverMs}));
+  // A 1h bar: 18 retries, waits capped at 5 min, the last one before the next bar is due.
+  std::vector<int64_t> hourly;
+  for (uint32_t k = 1; k < 40; ++k) {
+    const int64_t t = late_retry_at(close, H, close, k, close);
+    if (t == kNeverMs) break;
+    hourly.push_back(t);
+  }
+  BOOST_REQUIRE_EQUAL(hourly.size(), 18u);
+  BOOST_TEST(hourly.back() == close + 3'510'000);
+  for (size_t i = 1; i < hourly.size(); ++i) BOOST_TEST(hourly[i] - hourly[i - 1] <= 300'000);
+  // A 1d bar waits an hour at most; never sooner than 2 s after the attempt just made.
+  BOOST_TEST(late_retry_at(close, D, close, 1, close + H - 2'001) == close + H - 1);
+  BOOST_TEST(late_retry_at(close, D, close, 1, close + H - 2'000) == kNeverMs);
+  BOOST_TEST(late_retry_at(close, M, close + 5'000, 1, close + 5'000) == close + 7'000);  // counted from the miss
 }
 
 BOOST_AUTO_TEST_CASE(bad_streams_are_refused) {
