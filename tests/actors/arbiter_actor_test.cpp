@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(entries_only_lets_exits_through_and_resume_lets_entries_aga
   BOOST_REQUIRE(exits.orders.size() == 1u);
   BOOST_TEST(exits.orders[0].symbol == "BTCUSDT");
   BOOST_TEST(exits.orders[0].side == "SELL");
-  BOOST_TEST(exits.before.size() == 2u);  // both signals, order first
+  BOOST_TEST(exits.before.size() == 3u);  // both signals, order first, then the signals.found of the instant
   BOOST_TEST(exec->base["BTC"] == 0);
 
   pause(pause_mode::paused);

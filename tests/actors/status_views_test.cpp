@@ -39,6 +39,7 @@ ArbiterActor::behavior_type acking_arbiter(ArbiterActor::pointer self, std::shar
       // The interface's; the test never asks.
       [](pause_atom, const std::string& mode) { return mode; },
       [](status_atom) { return std::string(); },
+      [](close_atom, const std::string&, int64_t, int64_t) { return OrderResult{}; },
       [](health_atom) { return std::string(); },
   };
 }
@@ -75,7 +76,7 @@ struct LiveShard : ActorFixture {
     signal = spawn(signal_actor, streams, 24 * H, uint32_t{0}, arbiter, std::shared_ptr<storage::Store>(), events);
     auto indicator = spawn(indicator_actor, std::vector<int32_t>{3}, SnapshotSink(signal));
     auto fetcher = spawn(check_fetcher_actor, std::shared_ptr<CheckAnswerer>(reader), indicator, streams,
-                         store, events);
+                         store, events, ClockPtr(clock));
     scheduler = keep(spawn_scheduler(sys(), std::make_shared<CheckScheduler>(std::move(*core)),
                                      {CheckTarget(fetcher)}, 0, store, clock));
     caf::anon_send(arbiter, run_atom::value, std::vector<FeederActor>{FeederActor(scheduler)});
