@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,8 +44,14 @@ struct Child {
 inline Child spawn_process(const std::vector<std::string>& argv) {
   int fds[2];
   if (pipe(fds) != 0) return {};
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    // A test that stops early (a failed BOOST_REQUIRE) must not leave a
+    // node running (one with at_end = "stay" never ends): the child dies
+    // with the test process.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     dup2(fds[1], 1);
     dup2(fds[1], 2);
     close(fds[0]);
