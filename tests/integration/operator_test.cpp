@@ -81,7 +81,8 @@ BOOST_AUTO_TEST_CASE(close_sells_a_position_once_and_trades_and_balance_show_it)
   BOOST_TEST(actions[1]["body"]["message"] == closed["message"]);
 
   // The position is gone, the history has the close, the quote went up.
-  for (const auto& p : ctl_json(n, {"positions"})["positions"]) BOOST_TEST(p["symbol"] != symbol);
+  const auto open_after = ctl_json(n, {"positions"});  // kept: the loop refers into it
+  for (const auto& p : open_after["positions"]) BOOST_TEST(p["symbol"] != symbol);
   const auto trades = ctl_json(n, {"trades", "--symbol", symbol, "--limit", "3"});
   BOOST_TEST(trades["matched"] == trades_before["matched"].get<uint64_t>() + 1);
   BOOST_REQUIRE(trades["trades"].size() == 3u);
